@@ -1,0 +1,104 @@
+package io.loopbridge;
+
+import io.loopbridge.internal.Checks;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A counting semaphore for async code on one loop (asyncio's {@code Semaphore}): {@link #acquire()}
+ * returns a stage instead of blocking. Waiters are served FIFO; while any is waiting, a new acquirer
+ * queues behind it. A waiter cancelled while waiting never takes a permit.
+ *
+ * <p>Prefer {@link #withPermit}: it releases the permit however the body ends, including when the
+ * caller is cancelled after the permit was granted but before the body started.
+ *
+ * <p>Threads: the loop thread only (methods throw {@link IllegalStateException} elsewhere).
+ */
+public final class AsyncSemaphore {
+    private final DefaultEventLoop loop;
+    private final Waiters<Void> waiters;
+    private int permits;
+
+    public AsyncSemaphore(EventLoop loop, int permits) {
+        this.loop = Waiters.loopOf(Checks.notNull(loop, "loop"));
+        if (permits < 0) {
+            throw new IllegalArgumentException("permits: " + permits + " (expected >= 0)");
+        }
+        this.permits = permits;
+        this.waiters = new Waiters<>(this.loop);
+    }
+
+    /** A stage that completes once a permit is held by the caller. */
+    public LoopFuture<Void> acquire() {
+        Waiters.checkLoopThread(loop, "AsyncSemaphore.acquire");
+        if (permits > 0 && !waiters.hasWaiters()) {
+            permits--;
+            LoopFuture<Void> granted = new LoopFuture<>(loop);
+            granted.complete(null);
+            return granted;
+        }
+        return waiters.add();
+    }
+
+    /** Takes a permit if one is free and nobody waits; never waits. */
+    public boolean tryAcquire() {
+        Waiters.checkLoopThread(loop, "AsyncSemaphore.tryAcquire");
+        if (permits > 0 && !waiters.hasWaiters()) {
+            permits--;
+            return true;
+        }
+        return false;
+    }
+
+    /** Returns a permit: hands it to the longest live waiter, or adds it to the free ones. */
+    public void release() {
+        Waiters.checkLoopThread(loop, "AsyncSemaphore.release");
+        if (!waiters.wakeFirst(null)) {
+            permits++;
+        }
+    }
+
+    /** Free permits now. */
+    public int availablePermits() {
+        return permits;
+    }
+
+    /**
+     * Runs {@code body} holding a permit and releases it when the body's stage completes, fails or
+     * is cancelled. Cancelling the result while waiting leaves the line without taking a permit.
+     */
+    public <T> LoopFuture<T> withPermit(AsyncCallable<T> body) {
+        Checks.notNull(body, "body");
+        LoopFuture<Void> permit = acquire();
+        LoopFuture<T> result = new LoopFuture<>(loop);
+        result.await(permit);
+        LoopOps.onLoop(loop, permit, (granted, failure) -> {
+            if (failure != null) {
+                LoopOps.complete(result, null, failure);
+                return;
+            }
+            if (result.isDone()) { // cancelled after the permit was granted: give it back
+                release();
+                return;
+            }
+            CompletionStage<T> stage;
+            try {
+                stage = Checks.notNull(body.call(loop), "stage returned by the body");
+            } catch (Throwable t) {
+                release();
+                LoopOps.complete(result, null, t);
+                return;
+            }
+            result.await(LoopOps.futureOf(stage));
+            LoopOps.onLoop(loop, stage, (v, e) -> {
+                release();
+                LoopOps.complete(result, v, e);
+            });
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncSemaphore[permits=" + permits + ", loop " + loop.name() + "]";
+    }
+}

@@ -1,0 +1,650 @@
+package io.loopbridge;
+
+import io.loopbridge.internal.CallContext;
+import io.loopbridge.internal.Checks;
+import io.loopbridge.internal.Failures;
+import io.loopbridge.internal.MpscQueue;
+import io.loopbridge.internal.ReadyQueue;
+import io.loopbridge.internal.TimerHeap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop. Lifecycle states are ordered (IDLE &lt; RUNNING &lt; CLOSED) and changed by
+ * compare-and-set; a loop may run many times (one {@code runUntilComplete} after another) until it
+ * is closed. Fields touched only by the loop thread are plain; fields read across threads are
+ * volatile and say so.
+ */
+final class DefaultEventLoop implements EventLoop {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle STATE;
+
+    /** Longest delay a timer may have (about 73 years); longer ones are clamped, not overflowed. */
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final LoopClock clock;
+    /** Callbacks ready to run. Loop thread only. */
+    private final ReadyQueue ready = new ReadyQueue();
+    /** Callbacks handed over by other threads. Offered by any thread, drained by the loop thread. */
+    private final MpscQueue inbox = new MpscQueue();
+    /** Pending timers. Loop thread only. */
+    private final TimerHeap<LoopTimer> timers = new TimerHeap<>();
+
+    /** IDLE, RUNNING or CLOSED; changed by CAS from any thread. */
+    private volatile int state;
+    /** The thread running the loop, null while idle. Read by producers to unpark it. */
+    private volatile Thread owner;
+    /** True while the owner is about to park or parked; producers unpark only then. */
+    private volatile boolean parked;
+    /** Set by {@link #stop()} from any thread, consumed by the loop thread. */
+    private volatile boolean stopRequested;
+    /** The loop thread was interrupted while waiting for work. Loop thread only. */
+    private boolean interrupted;
+    /** Spins before parking when idle (0: park at once). Set before running. */
+    private volatile int spinsBeforePark;
+
+    /** Context of the callback running now, inherited by what it schedules. Loop thread only. */
+    private CallContext current;
+    /** Context installed on the thread, and the scope that undoes it. Loop thread only. */
+    private CallContext applied;
+    private CallContext.Scope appliedScope;
+
+    /** Pending tasks, an intrusive list in creation order. Loop thread only (or the closing thread). */
+    private Task<?> firstTask;
+    private Task<?> lastTask;
+
+    private volatile LoopExceptionHandler exceptionHandler;
+    private volatile boolean debug;
+    private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+
+    /** Watchdog support: when the running callback started (0 when none), and a count of callbacks. */
+    private volatile long callbackStartedAt;
+    private volatile boolean watched;
+
+    DefaultEventLoop(String name, LoopClock clock) {
+        this.name = name != null ? name : "loop-" + IDS.incrementAndGet();
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ------------------------------------------------------------------ scheduling
+
+    @Override
+    public void callSoon(Runnable callback) {
+        Checks.notNull(callback, "callback");
+        dispatch(callback, inLoopThread() ? current : null);
+    }
+
+    @Override
+    public void callSoonThreadsafe(Runnable callback) {
+        callSoon(callback);
+    }
+
+    /**
+     * The one scheduling path: on the loop thread into the ready queue, from any other thread into
+     * the inbox, waking the loop.
+     */
+    void dispatch(Runnable callback, CallContext context) {
+        if (owner == Thread.currentThread()) {
+            ready.add(callback, context);
+            return;
+        }
+        if (state == CLOSED) {
+            throw new RejectedExecutionException("event loop '" + name + "' is closed: cannot schedule " + callback);
+        }
+        inbox.offer(callback, context);
+        wake();
+    }
+
+    /**
+     * As {@link #dispatch}, for callbacks of futures: those can arrive after the loop was closed
+     * (a response that came too late) and there is no thread left to run them, so they are dropped
+     * instead of throwing into the foreign thread that completed the future.
+     */
+    void dispatchCallback(Runnable callback, CallContext context) {
+        try {
+            dispatch(callback, context);
+        } catch (RejectedExecutionException closed) {
+            log.debug("event loop '{}' is closed; dropped late callback {}", name, callback);
+        }
+    }
+
+    private void wake() {
+        if (parked) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    /** The executor for callbacks registered now: it runs them on this loop under the current context. */
+    Executor callbackExecutor() {
+        CallContext context = inLoopThread() ? current : null;
+        return command -> dispatchCallback(command, context);
+    }
+
+    @Override
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Checks.nonNegative(delay, "delay");
+        long nanos = Math.min(Checks.saturatedNanos(delay), MAX_DELAY_NANOS);
+        return callAt(clock.nanoTime() + nanos, callback);
+    }
+
+    @Override
+    public TimerHandle callAt(long nanoTime, Runnable callback) {
+        Checks.notNull(callback, "callback");
+        boolean onLoop = inLoopThread();
+        LoopTimer timer = new LoopTimer(this, nanoTime, callback, onLoop ? current : null);
+        if (onLoop) {
+            timers.add(timer);
+        } else {
+            dispatch(() -> {
+                if (!timer.isCancelled()) {
+                    timers.add(timer);
+                }
+            }, null);
+        }
+        return timer;
+    }
+
+    /** Removes a cancelled timer from the heap at once, on the loop thread. */
+    void removeTimer(LoopTimer timer) {
+        if (inLoopThread()) {
+            timers.remove(timer);
+        } else {
+            dispatchCallback(() -> timers.remove(timer), null);
+        }
+    }
+
+    @Override
+    public long time() {
+        return clock.nanoTime();
+    }
+
+    // ------------------------------------------------------------------ running
+
+    @Override
+    public <T> T runUntilComplete(AsyncCallable<T> body) {
+        Checks.notNull(body, "body");
+        enter("runUntilComplete");
+        try {
+            Task<T> main = newTask(null, body, null);
+            while (!main.isDone()) {
+                if (interrupted) {
+                    main.cancel(false);
+                    break;
+                }
+                if (stopRequested) {
+                    main.cancel(false);
+                    throw new IllegalStateException("event loop '" + name + "' was stopped before the body completed");
+                }
+                runOnce();
+            }
+            if (interrupted) {
+                throw new AsyncExecutionException("thread '" + Thread.currentThread().getName()
+                        + "' was interrupted while running event loop '" + name + "'; the body was cancelled",
+                        new InterruptedException());
+            }
+            return main.resultOrThrow();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void runForever() {
+        enter("runForever");
+        try {
+            do {
+                runOnce();
+            } while (!stopRequested && !interrupted);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+        wake();
+    }
+
+    /** Claims the loop for the current thread, refusing nesting with the contract's messages. */
+    private void enter(String what) {
+        int s = state;
+        if (s == CLOSED) {
+            throw new IllegalStateException("event loop is closed: '" + name + "'");
+        }
+        if (s == RUNNING) {
+            throw new IllegalStateException("event loop is already running: '" + name + "' on thread '"
+                    + threadName(owner) + "'");
+        }
+        DefaultEventLoop other = LoopManager.runningLoop();
+        if (other != null) {
+            throw NestedLoopException.refuse("EventLoop." + what, other);
+        }
+        if (!STATE.compareAndSet(this, IDLE, RUNNING)) {
+            enter(what); // lost a race: report what won it
+        }
+        owner = Thread.currentThread();
+        LoopManager.bindRunning(this);
+    }
+
+    private void exit() {
+        if (appliedScope != null) {
+            appliedScope.close();
+            appliedScope = null;
+        }
+        applied = null;
+        current = null;
+        LoopManager.unbindRunning();
+        owner = null;
+        stopRequested = false;
+        if (interrupted) {
+            interrupted = false;
+            Thread.currentThread().interrupt();
+        }
+        state = IDLE;
+    }
+
+    /** One iteration: wait if nothing is ready, then run exactly the callbacks ready at its start. */
+    private void runOnce() {
+        if (ready.isEmpty() && inbox.isEmpty()) {
+            awaitWork();
+        }
+        drainInbox();
+        if (!timers.isEmpty()) {
+            moveDueTimers(clock.nanoTime());
+        }
+        for (int n = ready.size(); n > 0; n--) {
+            runCallback(ready.peekContext(), ready.poll());
+        }
+    }
+
+    /** Parks until the inbox has work, the earliest timer is due, stop() is called or the thread is interrupted. */
+    private void awaitWork() {
+        for (int i = spinsBeforePark; i > 0; i--) {
+            if (!inbox.isEmpty() || stopRequested) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        parked = true;
+        try {
+            while (inbox.isEmpty() && !stopRequested) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    return;
+                }
+                LoopTimer next = timers.peek();
+                if (next == null) {
+                    LockSupport.park(this);
+                } else {
+                    long wait = next.deadline() - clock.nanoTime();
+                    if (wait <= 0) {
+                        return;
+                    }
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+        } finally {
+            parked = false;
+        }
+    }
+
+    private void drainInbox() {
+        MpscQueue.Node node;
+        while ((node = inbox.poll()) != null) {
+            ready.add(node.task(), node.context());
+        }
+    }
+
+    private void moveDueTimers(long now) {
+        LoopTimer timer;
+        while ((timer = timers.peek()) != null && timer.deadline() - now <= 0) {
+            timers.poll();
+            ready.add(timer, timer.context);
+        }
+    }
+
+    private void runCallback(CallContext context, Runnable callback) {
+        if (context != applied) {
+            switchContext(context);
+        }
+        current = context;
+        boolean timed = debug || watched;
+        long start = timed ? clock.nanoTime() : 0L;
+        if (watched) {
+            callbackStartedAt = start;
+        }
+        try {
+            callback.run();
+        } catch (Throwable t) {
+            if (Failures.isFatal(t)) {
+                throw (Error) t;
+            }
+            reportCallbackFailure(String.valueOf(callback), t);
+        } finally {
+            current = null;
+            if (watched) {
+                callbackStartedAt = 0L;
+            }
+        }
+        if (debug) {
+            long took = clock.nanoTime() - start;
+            if (took > slowCallbackNanos) {
+                log.warn("event loop '{}': callback {} took {} ms (slow-callback threshold {} ms): it held the loop"
+                        + " thread, delaying every other callback", name, callback, took / 1_000_000,
+                        slowCallbackNanos / 1_000_000);
+            }
+        }
+    }
+
+    private void switchContext(CallContext context) {
+        if (appliedScope != null) {
+            appliedScope.close();
+            appliedScope = null;
+        }
+        applied = context;
+        if (context != null) {
+            appliedScope = context.open();
+        }
+    }
+
+    void reportCallbackFailure(String callback, Throwable failure) {
+        LoopExceptionHandler handler = exceptionHandler;
+        if (handler == null) {
+            log.error("event loop '{}': callback {} threw; the loop goes on", name, callback, failure);
+            return;
+        }
+        try {
+            handler.handle(this, callback, failure);
+        } catch (Throwable handlerFailure) {
+            handlerFailure.addSuppressed(failure);
+            log.error("event loop '{}': the exception handler threw while handling a failure of {}", name, callback,
+                    handlerFailure);
+        }
+    }
+
+    /**
+     * Cancels every pending task, then runs the callbacks their cancellation schedules for at most
+     * {@code grace}, so cleanup handlers get to run before the loop is closed. Returns the names of
+     * the cancelled tasks. Call it on an idle loop.
+     */
+    List<String> cancelPendingTasks(Duration grace) {
+        if (firstTask == null) {
+            return List.of();
+        }
+        enter("cancelPendingTasks");
+        try {
+            List<String> names = new ArrayList<>();
+            for (Task<?> task : allTasks()) {
+                if (task.cancel(false)) {
+                    names.add(task.name());
+                }
+            }
+            long deadline = clock.nanoTime() + Checks.saturatedNanos(grace);
+            while ((!ready.isEmpty() || !inbox.isEmpty()) && clock.nanoTime() - deadline < 0) {
+                drainInbox();
+                for (int n = ready.size(); n > 0; n--) {
+                    runCallback(ready.peekContext(), ready.poll());
+                }
+            }
+            return names;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (;;) {
+            int s = state;
+            if (s == CLOSED) {
+                return;
+            }
+            if (s == RUNNING) {
+                throw new IllegalStateException("cannot close event loop '" + name + "' while it is running on thread '"
+                        + threadName(owner) + "': call stop() and let runForever() return first");
+            }
+            if (STATE.compareAndSet(this, IDLE, CLOSED)) {
+                break;
+            }
+        }
+        List<Task<?>> pending = allTasks();
+        firstTask = null;
+        lastTask = null;
+        for (Task<?> task : pending) {
+            task.cancel(false);
+        }
+        ready.clear();
+        inbox.clear();
+        timers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return state == RUNNING;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    @Override
+    public boolean inLoopThread() {
+        return owner == Thread.currentThread();
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    @Override
+    public <T> Task<T> createTask(AsyncCallable<T> body) {
+        return createTask(null, body);
+    }
+
+    @Override
+    public <T> Task<T> createTask(String name, AsyncCallable<T> body) {
+        Checks.notNull(body, "body");
+        return newTask(name, body, inLoopThread() ? current : null);
+    }
+
+    /** Creates a task that starts in a later iteration, under {@code context}. */
+    <T> Task<T> newTask(String name, AsyncCallable<T> body, CallContext context) {
+        Task<T> task = new Task<>(this, name, body, context);
+        if (inLoopThread()) {
+            register(task);
+        }
+        dispatch(task.starter(), context);
+        return task;
+    }
+
+    /** Links a task into the pending list. Loop thread. */
+    void register(Task<?> task) {
+        if (task.linked || task.isDone()) {
+            return;
+        }
+        task.linked = true;
+        task.prevTask = lastTask;
+        if (lastTask == null) {
+            firstTask = task;
+        } else {
+            lastTask.nextTask = task;
+        }
+        lastTask = task;
+    }
+
+    /** Unlinks a completed task; from another thread the unlinking is handed to the loop. */
+    void taskDone(Task<?> task) {
+        if (!inLoopThread()) {
+            if (state != CLOSED) {
+                dispatchCallback(() -> taskDone(task), null);
+            }
+            return;
+        }
+        if (!task.linked) {
+            return;
+        }
+        task.linked = false;
+        if (task.prevTask == null) {
+            firstTask = task.nextTask;
+        } else {
+            task.prevTask.nextTask = task.nextTask;
+        }
+        if (task.nextTask == null) {
+            lastTask = task.prevTask;
+        } else {
+            task.nextTask.prevTask = task.prevTask;
+        }
+        task.prevTask = null;
+        task.nextTask = null;
+    }
+
+    @Override
+    public List<Task<?>> allTasks() {
+        if (!inLoopThread() && isRunning()) {
+            throw new IllegalStateException("allTasks() of event loop '" + name + "' called on thread '"
+                    + Thread.currentThread().getName() + "' while the loop runs on thread '" + threadName(owner)
+                    + "': call it from a callback of the loop");
+        }
+        List<Task<?>> tasks = new ArrayList<>();
+        for (Task<?> t = firstTask; t != null; t = t.nextTask) {
+            tasks.add(t);
+        }
+        return tasks;
+    }
+
+    @Override
+    public <T> LoopFuture<T> createFuture() {
+        return new LoopFuture<>(this);
+    }
+
+    // ------------------------------------------------------------------ errors and debug
+
+    @Override
+    public void setExceptionHandler(LoopExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    @Override
+    public void setDebug(boolean debug) {
+        this.debug = debug;
+    }
+
+    @Override
+    public boolean isDebug() {
+        return debug;
+    }
+
+    @Override
+    public void setSlowCallbackThreshold(Duration threshold) {
+        this.slowCallbackNanos = Checks.saturatedNanos(Checks.positive(threshold, "threshold"));
+    }
+
+    /** Spins this many times before parking when idle; trades CPU for hand-off latency. */
+    void setSpinsBeforePark(int spins) {
+        this.spinsBeforePark = spins;
+    }
+
+    /** Enables {@link #busySince()} for a watchdog. */
+    void setWatched(boolean watched) {
+        this.watched = watched;
+    }
+
+    /** When the callback running now started (loop clock), or 0 if none runs. Any thread. */
+    long busySince() {
+        return callbackStartedAt;
+    }
+
+    /** The thread running the loop, or null. */
+    Thread owner() {
+        return owner;
+    }
+
+    // ------------------------------------------------------------------ toolkit
+
+    @Override
+    public LoopFuture<Void> sleep(Duration delay) {
+        return LoopOps.sleep(this, delay);
+    }
+
+    @Override
+    public <T> LoopFuture<T> await(CompletionStage<T> stage) {
+        return LoopOps.await(this, stage, true);
+    }
+
+    @Override
+    public <T> LoopFuture<T> timeout(CompletionStage<T> stage, Duration timeout) {
+        return LoopOps.timeout(this, stage, timeout);
+    }
+
+    @Override
+    public <T> LoopFuture<T> shield(CompletionStage<T> stage) {
+        return LoopOps.await(this, stage, false);
+    }
+
+    @Override
+    public <T> LoopFuture<List<T>> gather(List<? extends CompletionStage<? extends T>> stages) {
+        return LoopOps.gather(this, stages);
+    }
+
+    @Override
+    public <T> LoopFuture<List<Outcome<T>>> gatherSettled(List<? extends CompletionStage<? extends T>> stages) {
+        return LoopOps.gatherSettled(this, stages);
+    }
+
+    @Override
+    public <T> LoopFuture<T> runInExecutor(Callable<T> work) {
+        return LoopOps.runInExecutor(this, BlockingExecutor.get(), work);
+    }
+
+    @Override
+    public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> work) {
+        return LoopOps.runInExecutor(this, Checks.notNull(executor, "executor"), work);
+    }
+
+    @Override
+    public <T> LoopFuture<T> taskGroup(Function<TaskGroup, ? extends CompletionStage<T>> body) {
+        return TaskGroup.run(this, body);
+    }
+
+    static String threadName(Thread thread) {
+        return thread == null ? "none" : thread.getName();
+    }
+
+    @Override
+    public String toString() {
+        int s = state;
+        return "EventLoop[" + name + ", " + (s == IDLE ? "idle" : s == RUNNING ? "running on " + threadName(owner) : "closed")
+                + "]";
+    }
+}

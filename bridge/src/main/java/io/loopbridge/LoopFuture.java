@@ -1,0 +1,328 @@
+package io.loopbridge;
+
+import io.loopbridge.internal.Failures;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A {@link CompletableFuture} bound to an event loop: the stages the loop hands out.
+ *
+ * <h2>Threads</h2>
+ * It may be completed from any thread. Every callback registered on it, with or without
+ * {@code Async} (but without an explicit executor), runs on the loop thread in a later iteration,
+ * under the context that was current when the callback was registered. Derived stages are loop
+ * futures of the same loop. {@link #toCompletableFuture()} returns this future itself.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel} completes it with {@link CancellationException} and cancels what it awaits: the
+ * stage it was derived from, the inner stage of a {@link #thenCompose}, the timer of a
+ * {@link EventLoop#sleep}, the external future of an {@link EventLoop#await}. Cancellation may be
+ * requested from any thread. {@link EventLoop#shield} stops the propagation.
+ *
+ * <h2>Blocking</h2>
+ * {@link #get()} and {@link #join()} of an unfinished loop future on a thread that is running an
+ * event loop throw {@link NestedLoopException} at once instead of deadlocking. On a finished future
+ * they return at once, as usual.
+ *
+ * @param <T> the value type
+ */
+public class LoopFuture<T> extends CompletableFuture<T> {
+    final DefaultEventLoop loop;
+    /**
+     * What {@link #cancel} propagates to: a {@link Future}, a {@link TimerHandle}, an array of those,
+     * or null. Written by the thread that wires the dependency, before the awaited thing can finish.
+     */
+    private volatile Object awaited;
+    /** Someone registered a callback or waited for the outcome (for unobserved-failure reports). */
+    volatile boolean observed;
+
+    LoopFuture(DefaultEventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** The loop whose thread runs this future's callbacks. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    void await(Object what) {
+        this.awaited = what;
+    }
+
+    @Override
+    public <U> LoopFuture<U> newIncompleteFuture() {
+        observed = true; // every composition method derives its stage here
+        LoopFuture<U> dependent = new LoopFuture<>(loop);
+        dependent.awaited = this;
+        return dependent;
+    }
+
+    @Override
+    public Executor defaultExecutor() {
+        return loop.callbackExecutor();
+    }
+
+    // ------------------------------------------------------------ cancellation
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancelWith(new CancellationException("cancelled: " + this));
+    }
+
+    /** Completes with {@code cancellation} and propagates it to what this future awaits. */
+    boolean cancelWith(CancellationException cancellation) {
+        boolean cancelled = super.completeExceptionally(cancellation);
+        if (cancelled) {
+            Object what = awaited;
+            awaited = null;
+            cancelAwaited(what);
+        }
+        return cancelled;
+    }
+
+    static void cancelAwaited(Object what) {
+        if (what instanceof Future<?> future) {
+            future.cancel(true);
+        } else if (what instanceof TimerHandle timer) {
+            timer.cancel();
+        } else if (what instanceof Object[] all) {
+            for (Object each : all) {
+                cancelAwaited(each);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ blocking waits
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        refuseBlockingOnLoop("get()");
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        refuseBlockingOnLoop("get(timeout)");
+        return super.get(timeout, unit);
+    }
+
+    @Override
+    public T join() {
+        refuseBlockingOnLoop("join()");
+        return super.join();
+    }
+
+    private void refuseBlockingOnLoop(String what) {
+        observed = true;
+        if (!isDone()) {
+            DefaultEventLoop running = LoopManager.runningLoop();
+            if (running != null) {
+                throw NestedLoopException.refuse("a blocking " + what + " of an unfinished future of event loop '"
+                        + loop.name() + "'", running);
+            }
+        }
+    }
+
+    /**
+     * The value, without waiting.
+     *
+     * @throws IllegalStateException if the future is not done, failed or was cancelled
+     */
+    public T resultNow() {
+        observed = true;
+        if (!isDone()) {
+            throw new IllegalStateException("future is not done: " + this);
+        }
+        if (isCompletedExceptionally()) {
+            throw new IllegalStateException("future completed exceptionally: " + this, exceptionNow0());
+        }
+        return super.getNow(null);
+    }
+
+    /**
+     * The failure (unwrapped from {@link CompletionException}), without waiting.
+     *
+     * @throws IllegalStateException if the future is not done, completed normally or was cancelled
+     */
+    public Throwable exceptionNow() {
+        observed = true;
+        if (!isDone() || !isCompletedExceptionally() || isCancelled()) {
+            throw new IllegalStateException("future did not fail: " + this);
+        }
+        return exceptionNow0();
+    }
+
+    private Throwable exceptionNow0() {
+        try {
+            super.getNow(null);
+            throw new AssertionError("completed exceptionally but getNow returned");
+        } catch (CompletionException | CancellationException e) {
+            return Failures.unwrap(e);
+        }
+    }
+
+    /** The value or the failure as the contract says: unchecked as is, checked wrapped. Done futures only. */
+    T resultOrThrow() {
+        if (!isCompletedExceptionally()) {
+            return super.getNow(null);
+        }
+        Throwable failure = exceptionNow0();
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new AsyncExecutionException("async code failed with " + failure, failure);
+    }
+
+    // ------------------------------------------------------------ composition, always on the loop thread
+
+    /** Registers {@code action} without an executor: it runs on the thread that completes this future. */
+    void whenCompleteInline(BiConsumer<? super T, ? super Throwable> action) {
+        super.whenComplete(action);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
+        return thenApplyAsync(fn, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
+        return thenAcceptAsync(action, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<Void> thenRun(Runnable action) {
+        return thenRunAsync(action, defaultExecutor());
+    }
+
+    @Override
+    public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
+            BiFunction<? super T, ? super U, ? extends V> fn) {
+        return thenCombineAsync(other, fn, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
+            BiConsumer<? super T, ? super U> action) {
+        return thenAcceptBothAsync(other, action, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
+        return runAfterBothAsync(other, action, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
+        return applyToEitherAsync(other, fn, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
+        return acceptEitherAsync(other, action, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
+        return runAfterEitherAsync(other, action, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
+        return handleAsync(fn, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
+        return whenCompleteAsync(action, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
+        return exceptionallyAsync(fn, defaultExecutor());
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return exceptionallyComposeAsync(fn, defaultExecutor());
+    }
+
+    /**
+     * As {@link CompletableFuture#thenCompose}, run on the loop thread, and the result awaits the
+     * inner stage once it exists: cancelling the result cancels whichever step is pending.
+     */
+    @Override
+    public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
+        return thenComposeAsync(fn, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
+        return thenComposeAsync(fn, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
+            Executor executor) {
+        LoopFuture<U> result = newIncompleteFuture();
+        super.whenCompleteAsync((value, failure) -> {
+            if (result.isDone()) {
+                return; // cancelled meanwhile: like CompletableFuture, fn never runs
+            }
+            if (failure != null) {
+                result.completeExceptionally(Failures.wrap(failure));
+                return;
+            }
+            CompletionStage<U> inner;
+            try {
+                inner = fn.apply(value);
+                if (inner == null) {
+                    throw new NullPointerException("thenCompose function returned null instead of a stage");
+                }
+            } catch (Throwable t) {
+                result.completeExceptionally(Failures.wrap(t));
+                return;
+            }
+            result.relayFrom(inner);
+        }, executor);
+        return result;
+    }
+
+    /** Completes this future with {@code stage}'s outcome, and awaits {@code stage} meanwhile. */
+    void relayFrom(CompletionStage<? extends T> stage) {
+        awaited = LoopOps.futureOf(stage);
+        if (isDone()) { // cancelled while wiring: pass it on
+            cancelAwaited(awaited);
+            return;
+        }
+        LoopOps.whenDone(stage, (v, e) -> {
+            awaited = null;
+            if (e == null) {
+                complete(v);
+            } else {
+                completeExceptionally(Failures.wrap(e));
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "@" + Integer.toHexString(hashCode()) + "[loop " + loop.name() + ", "
+                + (isDone() ? (isCancelled() ? "cancelled" : isCompletedExceptionally() ? "failed" : "done") : "pending")
+                + "]";
+    }
+}

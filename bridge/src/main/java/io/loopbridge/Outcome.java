@@ -1,0 +1,41 @@
+package io.loopbridge;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * The outcome of one stage in {@link EventLoop#gatherSettled}: a value or a failure, like the
+ * entries Python's {@code asyncio.gather(..., return_exceptions=True)} returns.
+ *
+ * @param <T> the value type
+ */
+public sealed interface Outcome<T> {
+
+    /** Completed normally with {@code value} (which may be null). */
+    record Success<T>(T value) implements Outcome<T> {}
+
+    /** Completed exceptionally; {@code failure} is unwrapped from {@code CompletionException}. */
+    record Failure<T>(Throwable failure) implements Outcome<T> {
+        public Failure {
+            if (failure == null) {
+                throw new NullPointerException("failure must not be null");
+            }
+        }
+    }
+
+    default boolean isSuccess() {
+        return this instanceof Success;
+    }
+
+    default boolean isCancelled() {
+        return this instanceof Failure<T> f && f.failure() instanceof CancellationException;
+    }
+
+    /** The value, or {@link IllegalStateException} (with the failure as cause) if it failed. */
+    default T getOrThrow() {
+        if (this instanceof Success<T> s) {
+            return s.value();
+        }
+        Throwable failure = ((Failure<T>) this).failure();
+        throw new IllegalStateException("outcome is a failure: " + failure, failure);
+    }
+}

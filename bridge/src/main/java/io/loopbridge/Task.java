@@ -1,0 +1,229 @@
+package io.loopbridge;
+
+import io.loopbridge.internal.CallContext;
+import io.loopbridge.internal.Failures;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Async code scheduled on a loop ({@link EventLoop#createTask}): it starts in a later iteration, on
+ * the loop thread, and completes with the outcome of the stage its body returns.
+ *
+ * <p>Threads: the body and every callback of the task run on the loop thread. {@link #cancel} may be
+ * called from any thread: the task completes with {@link CancellationException} at once, and what
+ * it awaits is cancelled (see {@link LoopFuture}). Only the task's body completes it;
+ * {@code complete}, {@code completeExceptionally}, {@code obtrude*} and {@code orTimeout} throw
+ * {@link UnsupportedOperationException} (use {@link #cancel} or {@link EventLoop#timeout}).
+ *
+ * @param <T> the value type
+ */
+public final class Task<T> extends LoopFuture<T> {
+    private static final Logger log = LoggerFactory.getLogger(Task.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final String name;
+    /** The body, cleared once it has been called. Loop thread only. */
+    private AsyncCallable<T> body;
+    /** The context the task's callbacks run under. */
+    final CallContext context;
+    /** Links of the loop's pending-task list. Loop thread only. */
+    Task<?> prevTask;
+    Task<?> nextTask;
+    boolean linked;
+    /** Debug mode: the report made if this failed task is collected unobserved; null otherwise. */
+    private volatile UnobservedFailure unobserved;
+
+    Task(DefaultEventLoop loop, String name, AsyncCallable<T> body, CallContext context) {
+        super(loop);
+        this.name = name != null ? name : "Task-" + IDS.incrementAndGet();
+        this.body = body;
+        this.context = context;
+    }
+
+    /** The task's name, as given to {@link EventLoop#createTask(String, AsyncCallable)} or generated. */
+    public String name() {
+        return name;
+    }
+
+    /** The callback that starts the body; named after the task in logs. */
+    Runnable starter() {
+        return new Runnable() {
+            @Override
+            public void run() {
+                start();
+            }
+
+            @Override
+            public String toString() {
+                return "task '" + name + "'";
+            }
+        };
+    }
+
+    private void start() {
+        AsyncCallable<T> b = body;
+        body = null;
+        if (isDone() || b == null) {
+            loop.taskDone(this);
+            return;
+        }
+        loop.register(this);
+        CompletionStage<T> stage;
+        try {
+            stage = b.call(loop);
+            if (stage == null) {
+                throw new NullPointerException("the body of task '" + name + "' returned null instead of a stage");
+            }
+        } catch (Throwable t) {
+            if (Failures.isFatal(t)) {
+                throw (Error) t;
+            }
+            settle(null, t);
+            return;
+        }
+        await(LoopOps.futureOf(stage));
+        if (isDone()) { // cancelled by the body itself
+            cancelAwaited(LoopOps.futureOf(stage));
+            return;
+        }
+        LoopOps.whenDone(stage, (value, failure) -> {
+            if (loop.inLoopThread()) {
+                settle(value, failure);
+            } else {
+                loop.dispatchCallback(() -> settle(value, failure), context);
+            }
+        });
+    }
+
+    /** Completes the task with the body's outcome. Loop thread. */
+    private void settle(T value, Throwable failure) {
+        await(null);
+        boolean completed = failure == null ? super.complete(value) : super.completeExceptionally(Failures.unwrap(failure));
+        loop.taskDone(this);
+        if (completed && failure != null && loop.isDebug() && !observed) {
+            UnobservedFailure report = new UnobservedFailure(name, loop.name(), Failures.unwrap(failure));
+            unobserved = report;
+            CLEANER.register(this, report);
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = cancelWith(new CancellationException("task '" + name + "' was cancelled"));
+        if (cancelled) {
+            loop.taskDone(this);
+        }
+        return cancelled;
+    }
+
+    @Override
+    public <U> LoopFuture<U> newIncompleteFuture() {
+        markObserved();
+        return super.newIncompleteFuture();
+    }
+
+    @Override
+    public Throwable exceptionNow() {
+        markObserved();
+        return super.exceptionNow();
+    }
+
+    @Override
+    public T join() {
+        markObserved();
+        return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+        markObserved();
+        return super.get();
+    }
+
+    private void markObserved() {
+        UnobservedFailure report = unobserved;
+        if (report != null) {
+            report.observed = true;
+        }
+    }
+
+    // ------------------------------------------------------------ only the body completes a task
+
+    @Override
+    public boolean complete(T value) {
+        throw refuse("complete");
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        throw refuse("completeExceptionally");
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+        throw refuse("obtrudeValue");
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+        throw refuse("obtrudeException");
+    }
+
+    @Override
+    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+        throw refuse("completeAsync");
+    }
+
+    @Override
+    public CompletableFuture<T> orTimeout(long timeout, TimeUnit unit) {
+        throw refuse("orTimeout");
+    }
+
+    @Override
+    public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+        throw refuse("completeOnTimeout");
+    }
+
+    private UnsupportedOperationException refuse(String what) {
+        return new UnsupportedOperationException("task '" + name + "' does not support " + what
+                + "(): only its body completes it; use cancel(), or loop.timeout(task, duration)");
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + name + ", loop " + loop.name() + ", "
+                + (isDone() ? (isCancelled() ? "cancelled" : isCompletedExceptionally() ? "failed" : "done") : "pending")
+                + "]";
+    }
+
+    /** Logs a failure nobody looked at, when its task is garbage collected (as asyncio does). */
+    private static final class UnobservedFailure implements Runnable {
+        private final String task;
+        private final String loop;
+        private final Throwable failure;
+        volatile boolean observed;
+
+        UnobservedFailure(String task, String loop, Throwable failure) {
+            this.task = task;
+            this.loop = loop;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            if (!observed) {
+                log.error("event loop '{}': task '{}' failed and its exception was never retrieved (nobody awaited,"
+                        + " joined or composed it)", loop, task, failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.loopbridge.internal;
+
+import java.util.Map;
+import org.slf4j.MDC;
+
+/**
+ * An immutable snapshot of a caller's thread-bound context: the SLF4J MDC and, when
+ * {@code io.micrometer:context-propagation} is on the class path, every registered
+ * {@code ThreadLocalAccessor}. The loop runs each callback under the context of the call it belongs
+ * to, so a caller's MDC is visible in every callback of its body and never in another call's.
+ *
+ * <p>Threads: {@link #capture()} on the thread whose context is taken; {@link #open()} and the
+ * returned scope's {@code close()} on the one thread that runs the callback.
+ */
+public final class CallContext {
+    private static final boolean MICROMETER = isPresent("io.micrometer.context.ContextSnapshotFactory");
+
+    private final Map<String, String> mdc;
+    /** A {@code io.micrometer.context.ContextSnapshot}, or null; typed Object so the class is optional. */
+    private final Object snapshot;
+
+    private CallContext(Map<String, String> mdc, Object snapshot) {
+        this.mdc = mdc;
+        this.snapshot = snapshot;
+    }
+
+    /** The current thread's context, or null when there is nothing to carry (the common, free case). */
+    public static CallContext capture() {
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        Object snapshot = MICROMETER ? MicrometerContext.captureOrNull() : null;
+        if ((mdc == null || mdc.isEmpty()) && snapshot == null) {
+            return null;
+        }
+        return new CallContext(mdc == null || mdc.isEmpty() ? null : mdc, snapshot);
+    }
+
+    /** A scope that restores what {@link #open()} replaced; closing it never throws. */
+    public interface Scope {
+        void close();
+    }
+
+    /** Installs this context on the current thread until the returned scope is closed. */
+    public Scope open() {
+        Map<String, String> previousMdc = MDC.getCopyOfContextMap();
+        if (mdc == null) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(mdc);
+        }
+        AutoCloseable micrometerScope = snapshot == null ? null : MicrometerContext.open(snapshot);
+        return () -> {
+            if (micrometerScope != null) {
+                MicrometerContext.close(micrometerScope);
+            }
+            if (previousMdc == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(previousMdc);
+            }
+        };
+    }
+
+    /** The captured MDC (empty when none); for diagnostics and tests. */
+    public Map<String, String> mdc() {
+        return mdc == null ? Map.of() : mdc;
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, CallContext.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+}
