@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,10 @@ final class DefaultEventLoop implements EventLoop {
         }
     }
 
-    private final String name;
+    /** The given name, or null until {@link #name()} first makes one from {@link #id}. */
+    private String givenName;
+    /** Sequence number for a generated name; taken at creation, formatted only when asked for. */
+    private final int id;
     private final LoopClock clock;
     /** Callbacks ready to run. Loop thread only. */
     private final ReadyQueue ready = new ReadyQueue();
@@ -88,13 +92,19 @@ final class DefaultEventLoop implements EventLoop {
     private volatile boolean watched;
 
     DefaultEventLoop(String name, LoopClock clock) {
-        this.name = name != null ? name : "loop-" + IDS.incrementAndGet();
+        this.givenName = name;
+        this.id = name == null ? IDS.incrementAndGet() : 0;
         this.clock = clock;
     }
 
     @Override
     public String name() {
-        return name;
+        String n = givenName;
+        if (n == null) {
+            n = "loop-" + id;
+            givenName = n;
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ scheduling
@@ -120,7 +130,7 @@ final class DefaultEventLoop implements EventLoop {
             return;
         }
         if (state == CLOSED) {
-            throw new RejectedExecutionException("event loop '" + name + "' is closed: cannot schedule " + callback);
+            throw new RejectedExecutionException("event loop '" + name() + "' is closed: cannot schedule " + callback);
         }
         inbox.offer(callback, context);
         wake();
@@ -132,10 +142,14 @@ final class DefaultEventLoop implements EventLoop {
      * instead of throwing into the foreign thread that completed the future.
      */
     void dispatchCallback(Runnable callback, CallContext context) {
+        if (state == CLOSED && !inLoopThread()) {
+            log.debug("event loop '{}' is closed; dropped late callback {}", name(), callback);
+            return;
+        }
         try {
             dispatch(callback, context);
-        } catch (RejectedExecutionException closed) {
-            log.debug("event loop '{}' is closed; dropped late callback {}", name, callback);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            log.debug("event loop '{}' is closed; dropped late callback {}", name(), callback);
         }
     }
 
@@ -194,9 +208,20 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> T runUntilComplete(AsyncCallable<T> body) {
         Checks.notNull(body, "body");
+        return run(null, body, null, null);
+    }
+
+    /**
+     * {@link #runUntilComplete}, with the main task's name and context, and {@code onStart} called
+     * with the main task on the loop thread before the first iteration (to arm a timeout, say).
+     */
+    <T> T run(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> onStart) {
         enter("runUntilComplete");
         try {
-            Task<T> main = newTask(null, body, null);
+            Task<T> main = newTask(name, body, context);
+            if (onStart != null) {
+                onStart.accept(main);
+            }
             while (!main.isDone()) {
                 if (interrupted) {
                     main.cancel(false);
@@ -204,13 +229,13 @@ final class DefaultEventLoop implements EventLoop {
                 }
                 if (stopRequested) {
                     main.cancel(false);
-                    throw new IllegalStateException("event loop '" + name + "' was stopped before the body completed");
+                    throw new IllegalStateException("event loop '" + name() + "' was stopped before the body completed");
                 }
                 runOnce();
             }
             if (interrupted) {
                 throw new AsyncExecutionException("thread '" + Thread.currentThread().getName()
-                        + "' was interrupted while running event loop '" + name + "'; the body was cancelled",
+                        + "' was interrupted while running event loop '" + name() + "'; the body was cancelled",
                         new InterruptedException());
             }
             return main.resultOrThrow();
@@ -241,10 +266,10 @@ final class DefaultEventLoop implements EventLoop {
     private void enter(String what) {
         int s = state;
         if (s == CLOSED) {
-            throw new IllegalStateException("event loop is closed: '" + name + "'");
+            throw new IllegalStateException("event loop is closed: '" + name() + "'");
         }
         if (s == RUNNING) {
-            throw new IllegalStateException("event loop is already running: '" + name + "' on thread '"
+            throw new IllegalStateException("event loop is already running: '" + name() + "' on thread '"
                     + threadName(owner) + "'");
         }
         DefaultEventLoop other = LoopManager.runningLoop();
@@ -362,7 +387,7 @@ final class DefaultEventLoop implements EventLoop {
             long took = clock.nanoTime() - start;
             if (took > slowCallbackNanos) {
                 log.warn("event loop '{}': callback {} took {} ms (slow-callback threshold {} ms): it held the loop"
-                        + " thread, delaying every other callback", name, callback, took / 1_000_000,
+                        + " thread, delaying every other callback", name(), callback, took / 1_000_000,
                         slowCallbackNanos / 1_000_000);
             }
         }
@@ -382,14 +407,14 @@ final class DefaultEventLoop implements EventLoop {
     void reportCallbackFailure(String callback, Throwable failure) {
         LoopExceptionHandler handler = exceptionHandler;
         if (handler == null) {
-            log.error("event loop '{}': callback {} threw; the loop goes on", name, callback, failure);
+            log.error("event loop '{}': callback {} threw; the loop goes on", name(), callback, failure);
             return;
         }
         try {
             handler.handle(this, callback, failure);
         } catch (Throwable handlerFailure) {
             handlerFailure.addSuppressed(failure);
-            log.error("event loop '{}': the exception handler threw while handling a failure of {}", name, callback,
+            log.error("event loop '{}': the exception handler threw while handling a failure of {}", name(), callback,
                     handlerFailure);
         }
     }
@@ -432,7 +457,7 @@ final class DefaultEventLoop implements EventLoop {
                 return;
             }
             if (s == RUNNING) {
-                throw new IllegalStateException("cannot close event loop '" + name + "' while it is running on thread '"
+                throw new IllegalStateException("cannot close event loop '" + name() + "' while it is running on thread '"
                         + threadName(owner) + "': call stop() and let runForever() return first");
             }
             if (STATE.compareAndSet(this, IDLE, CLOSED)) {
@@ -442,12 +467,16 @@ final class DefaultEventLoop implements EventLoop {
         List<Task<?>> pending = allTasks();
         firstTask = null;
         lastTask = null;
+        drainInbox();
+        while (!ready.isEmpty()) {
+            if (ready.poll() instanceof Task.Starter starter) {
+                pending.add(starter.task); // created from another thread, not started yet
+            }
+        }
+        timers.clear();
         for (Task<?> task : pending) {
             task.cancel(false);
         }
-        ready.clear();
-        inbox.clear();
-        timers.clear();
     }
 
     @Override
@@ -532,7 +561,7 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public List<Task<?>> allTasks() {
         if (!inLoopThread() && isRunning()) {
-            throw new IllegalStateException("allTasks() of event loop '" + name + "' called on thread '"
+            throw new IllegalStateException("allTasks() of event loop '" + name() + "' called on thread '"
                     + Thread.currentThread().getName() + "' while the loop runs on thread '" + threadName(owner)
                     + "': call it from a callback of the loop");
         }
@@ -644,7 +673,7 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public String toString() {
         int s = state;
-        return "EventLoop[" + name + ", " + (s == IDLE ? "idle" : s == RUNNING ? "running on " + threadName(owner) : "closed")
+        return "EventLoop[" + name() + ", " + (s == IDLE ? "idle" : s == RUNNING ? "running on " + threadName(owner) : "closed")
                 + "]";
     }
 }

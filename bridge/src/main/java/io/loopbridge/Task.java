@@ -30,7 +30,10 @@ public final class Task<T> extends LoopFuture<T> {
     private static final AtomicLong IDS = new AtomicLong();
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final String name;
+    /** The given name, or null until {@link #name()} first makes one from {@link #id}. */
+    private String givenName;
+    /** Sequence number for a generated name; taken at creation, formatted only when asked for. */
+    private final long id;
     /** The body, cleared once it has been called. Loop thread only. */
     private AsyncCallable<T> body;
     /** The context the task's callbacks run under. */
@@ -44,29 +47,44 @@ public final class Task<T> extends LoopFuture<T> {
 
     Task(DefaultEventLoop loop, String name, AsyncCallable<T> body, CallContext context) {
         super(loop);
-        this.name = name != null ? name : "Task-" + IDS.incrementAndGet();
+        this.givenName = name;
+        this.id = name == null ? IDS.incrementAndGet() : 0;
         this.body = body;
         this.context = context;
     }
 
     /** The task's name, as given to {@link EventLoop#createTask(String, AsyncCallable)} or generated. */
     public String name() {
-        return name;
+        String n = givenName;
+        if (n == null) {
+            n = "Task-" + id;
+            givenName = n;
+        }
+        return n;
     }
 
     /** The callback that starts the body; named after the task in logs. */
     Runnable starter() {
-        return new Runnable() {
-            @Override
-            public void run() {
-                start();
-            }
+        return new Starter(this);
+    }
 
-            @Override
-            public String toString() {
-                return "task '" + name + "'";
-            }
-        };
+    /** Starts a task; a closing loop recognises it and cancels the task instead of dropping it. */
+    static final class Starter implements Runnable {
+        final Task<?> task;
+
+        Starter(Task<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.start();
+        }
+
+        @Override
+        public String toString() {
+            return "task '" + task.name() + "'";
+        }
     }
 
     private void start() {
@@ -81,7 +99,7 @@ public final class Task<T> extends LoopFuture<T> {
         try {
             stage = b.call(loop);
             if (stage == null) {
-                throw new NullPointerException("the body of task '" + name + "' returned null instead of a stage");
+                throw new NullPointerException("the body of task '" + name() + "' returned null instead of a stage");
             }
         } catch (Throwable t) {
             if (Failures.isFatal(t)) {
@@ -110,7 +128,7 @@ public final class Task<T> extends LoopFuture<T> {
         boolean completed = failure == null ? super.complete(value) : super.completeExceptionally(Failures.unwrap(failure));
         loop.taskDone(this);
         if (completed && failure != null && loop.isDebug() && !observed) {
-            UnobservedFailure report = new UnobservedFailure(name, loop.name(), Failures.unwrap(failure));
+            UnobservedFailure report = new UnobservedFailure(name(), loop.name(), Failures.unwrap(failure));
             unobserved = report;
             CLEANER.register(this, report);
         }
@@ -118,7 +136,7 @@ public final class Task<T> extends LoopFuture<T> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = cancelWith(new CancellationException("task '" + name + "' was cancelled"));
+        boolean cancelled = cancelWith(new CancellationException("task '" + name() + "' was cancelled"));
         if (cancelled) {
             loop.taskDone(this);
         }
@@ -194,13 +212,13 @@ public final class Task<T> extends LoopFuture<T> {
     }
 
     private UnsupportedOperationException refuse(String what) {
-        return new UnsupportedOperationException("task '" + name + "' does not support " + what
+        return new UnsupportedOperationException("task '" + name() + "' does not support " + what
                 + "(): only its body completes it; use cancel(), or loop.timeout(task, duration)");
     }
 
     @Override
     public String toString() {
-        return "Task[" + name + ", loop " + loop.name() + ", "
+        return "Task[" + name() + ", loop " + loop.name() + ", "
                 + (isDone() ? (isCancelled() ? "cancelled" : isCompletedExceptionally() ? "failed" : "done") : "pending")
                 + "]";
     }

@@ -1,0 +1,121 @@
+package io.loopbridge;
+
+import io.loopbridge.internal.Failures;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-lived loop of a {@link BridgeMode#SHARED} bridge: one loop thread, the single worker of
+ * a {@link ThreadPoolExecutor} (which replaces the thread if it dies). Each loop is a
+ * {@link Generation}; when one dies, its pending tasks are cancelled (so calls in flight fail fast
+ * with {@link LoopTerminatedException}) and the next call starts a new generation.
+ *
+ * <p>Threads: {@link #current()} from any caller; {@link #drive} on the loop thread.
+ */
+final class SharedLoop {
+    private static final Logger log = LoggerFactory.getLogger(LoopBridge.class);
+    /** Spins of an idle shared loop before parking: a call arriving within them avoids a wake-up. */
+    private static final int SPINS_BEFORE_PARK = 0;
+
+    /** One loop and, once it died, why. */
+    static final class Generation {
+        final DefaultEventLoop loop;
+        /** Set (before the loop is closed) when the loop ended without the bridge closing it. */
+        volatile Throwable deathCause;
+
+        Generation(DefaultEventLoop loop) {
+            this.loop = loop;
+        }
+    }
+
+    private final LoopBridge bridge;
+    private final ThreadPoolExecutor executor;
+    private final Watchdog.Registration watchdog;
+    /** The live generation, or null before the first call; replaced under this object's lock. */
+    private volatile Generation current;
+    private int generations;
+    private volatile boolean closing;
+
+    SharedLoop(LoopBridge bridge, Duration watchdogThreshold) {
+        this.bridge = bridge;
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                LoopBridge.threadFactory("loopbridge-" + bridge.name() + "-loop-"));
+        this.watchdog = Watchdog.watch(this::currentLoop, watchdogThreshold, bridge.name());
+    }
+
+    /** The live generation, starting one if there is none or the last one died. */
+    Generation current() {
+        Generation g = current;
+        if (g != null && g.deathCause == null) {
+            return g;
+        }
+        synchronized (this) {
+            g = current;
+            if (g == null || g.deathCause != null) {
+                if (closing) {
+                    throw bridge.closedException();
+                }
+                DefaultEventLoop loop = new DefaultEventLoop(bridge.name() + "-shared-" + ++generations,
+                        LoopClock.system());
+                loop.setSpinsBeforePark(SPINS_BEFORE_PARK);
+                loop.setWatched(true);
+                bridge.counters.loopsCreated.increment();
+                g = new Generation(loop);
+                Generation started = g;
+                executor.execute(() -> drive(started));
+                current = g;
+            }
+            return g;
+        }
+    }
+
+    private DefaultEventLoop currentLoop() {
+        Generation g = current;
+        return g == null ? null : g.loop;
+    }
+
+    /** Runs a generation's loop until the bridge closes it, or it dies. Loop thread. */
+    private void drive(Generation g) {
+        Throwable failure = null;
+        try {
+            g.loop.runForever();
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            if (!closing) {
+                g.deathCause = failure != null ? failure : new IllegalStateException("the loop returned from"
+                        + " runForever() (stop() called by code on it, or its thread was interrupted)");
+                log.error("bridge '{}': shared loop '{}' died; calls in flight on it fail, the next call starts a new"
+                        + " loop thread", bridge.name(), g.loop.name(), g.deathCause);
+            }
+            g.loop.close(); // cancels its pending tasks: their calls finish at once
+            bridge.counters.loopsClosed.increment();
+        }
+        if (failure instanceof Error error && Failures.isFatal(error)) {
+            throw error; // the thread may be damaged: let the pool replace it
+        }
+    }
+
+    /** Stops the loop (its pending calls are cancelled) and its thread, waiting up to {@code grace}. */
+    void close(Duration grace) throws InterruptedException {
+        closing = true;
+        watchdog.cancel();
+        Generation g;
+        synchronized (this) {
+            g = current;
+        }
+        if (g != null) {
+            g.loop.stop();
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+            executor.shutdownNow();
+            log.warn("bridge '{}': the shared loop thread did not stop within {} (a callback is stuck?); it was"
+                    + " interrupted and left to end as a daemon", bridge.name(), grace);
+        }
+    }
+}
