@@ -71,7 +71,9 @@ public final class AsyncSemaphore {
         LoopFuture<Void> permit = acquire();
         LoopFuture<T> result = new LoopFuture<>(loop);
         result.await(permit);
-        LoopOps.onLoop(loop, permit, (granted, failure) -> {
+        // in a later iteration, not inside release(): a line of waiters whose bodies complete at once
+        // would otherwise recurse one release() deeper per waiter
+        permit.whenComplete((granted, failure) -> {
             if (failure != null) {
                 LoopOps.complete(result, null, failure);
                 return;

@@ -1,6 +1,7 @@
 package io.loopbridge;
 
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,32 +9,83 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The library-wide default executor of {@link EventLoop#runInExecutor(java.util.concurrent.Callable)}:
  * at most {@code min(32, cores + 4)} threads (Python's default), named {@code loopbridge-blocking-N},
- * daemon, ending after 30 s idle, so an idle application (or an undeployed web app) keeps none.
- * Created on first use.
+ * daemon, ending after 30 s idle. Created on first use.
+ *
+ * <p>It is also shut down when the last open {@link LoopBridge} closes: its idle threads end at once,
+ * running work finishes, and the next use creates a new pool. So an undeployed web app (whose bridges
+ * close with its Spring context) keeps no {@code loopbridge-blocking-N} thread, and so no reference to
+ * its class loader, instead of keeping them up to 30 s (issue 4: the redeploy test of the demo WAR).
+ * Work handed to a pool that was just shut down that way goes to the new pool instead of being refused.
+ *
+ * <p>Threads: every method may be called from any thread.
  */
 final class BlockingExecutor {
     static final String THREAD_PREFIX = "loopbridge-blocking-";
     private static final int THREADS = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Object LOCK = new Object();
+    /** The current pool, or null before first use and after the last bridge closed. Written under LOCK. */
+    private static volatile ThreadPoolExecutor pool;
+    /** Bridges constructed and not yet closed. Guarded by LOCK. */
+    private static int openBridges;
 
     private BlockingExecutor() {}
 
     static ThreadPoolExecutor get() {
-        return Holder.EXECUTOR;
+        ThreadPoolExecutor p = pool;
+        if (p != null) {
+            return p;
+        }
+        synchronized (LOCK) {
+            if (pool == null) {
+                pool = new Pool();
+            }
+            return pool;
+        }
     }
 
-    private static final class Holder {
-        static final ThreadPoolExecutor EXECUTOR = create();
+    /** A bridge was constructed. */
+    static void bridgeOpened() {
+        synchronized (LOCK) {
+            openBridges++;
+        }
+    }
 
-        private static ThreadPoolExecutor create() {
-            AtomicInteger ids = new AtomicInteger();
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), runnable -> {
-                        Thread thread = new Thread(runnable, THREAD_PREFIX + ids.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            executor.allowCoreThreadTimeOut(true);
-            return executor;
+    /** A bridge was closed (once per bridge): the last one shuts the pool down. */
+    static void bridgeClosed() {
+        ThreadPoolExecutor retired = null;
+        synchronized (LOCK) {
+            if (--openBridges == 0) {
+                retired = pool;
+                pool = null;
+            }
+        }
+        if (retired != null) {
+            retired.shutdown();
+        }
+    }
+
+    /** The pool; after it was retired by {@link #bridgeClosed}, new work goes to the current pool. */
+    private static final class Pool extends ThreadPoolExecutor {
+        Pool() {
+            super(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, THREAD_PREFIX + IDS.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            allowCoreThreadTimeOut(true);
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            try {
+                super.execute(command);
+            } catch (RejectedExecutionException refused) {
+                if (!isShutdown()) {
+                    throw refused;
+                }
+                BlockingExecutor.get().execute(command); // retired meanwhile: a new pool takes it
+            }
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One call through a bridge: the body, the caller's context, the task once it exists, and the
@@ -35,6 +37,11 @@ final class BridgeCall<T> implements Runnable {
     /** The caller's context, or null when the body runs on the caller's own thread. */
     private final CallContext context;
     private final Duration timeout;
+    /**
+     * Whether a loop timer enforces the timeout: only when the caller itself runs the loop (PER_CALL
+     * {@code run}). Otherwise the waiting caller, or the library timer for {@code submit}, does.
+     */
+    private final boolean loopTimesOut;
     /** When the call was admitted (System.nanoTime), for the loop-lag metric. */
     private final long admittedAt = System.nanoTime();
     /** What the caller waits for; cancelling it cancels the call. */
@@ -48,19 +55,19 @@ final class BridgeCall<T> implements Runnable {
     @SuppressWarnings("unused") // accessed through FINISHED
     private volatile boolean finished;
 
-    BridgeCall(LoopBridge bridge, AsyncCallable<T> body, CallContext context, Duration timeout) {
+    BridgeCall(LoopBridge bridge, AsyncCallable<T> body, CallContext context, Duration timeout, boolean loopTimesOut) {
         this.bridge = bridge;
         this.body = body;
         this.context = context;
         this.timeout = timeout;
+        this.loopTimesOut = loopTimesOut;
     }
 
     /** The body as the loop runs it: records the lag and arms the timeout first. Loop thread. */
     private CompletionStage<T> start(EventLoop loop) throws Exception {
         bridge.counters.recordLag(System.nanoTime() - admittedAt);
-        timer = loop.callLater(timeout, this::expire);
-        if (finished) {
-            timer.cancel();
+        if (loopTimesOut) {
+            timer = loop.callLater(timeout, this::expire);
         }
         return body.call(loop);
     }
@@ -79,6 +86,12 @@ final class BridgeCall<T> implements Runnable {
             value = loop.run(null, this::start, context, this::attach);
         } catch (Throwable t) {
             failure = t;
+            Task<T> main = task;
+            if (main != null && main.isCompletedExceptionally() && !main.isCancelled()) {
+                // the body's own failure, not the loop's rethrown form (which wraps a checked one):
+                // submit's future then fails alike in every mode, and run wraps it in valueOf
+                failure = main.exceptionNow();
+            }
         } finally {
             List<String> leftovers = loop.cancelPendingTasks(LoopManager.LEFTOVER_GRACE);
             loop.close();
@@ -109,6 +122,19 @@ final class BridgeCall<T> implements Runnable {
         }
     }
 
+    /**
+     * Expires the call {@code timeout} from now on a library-wide timer thread, off every loop, so a
+     * stuck loop or a full pool cannot hold a {@code submit} future past its timeout (a {@code run}
+     * caller enforces it by waiting with a timeout). Disarmed when the call finishes.
+     */
+    void expireAfter(Duration timeout) {
+        if (finished) {
+            return;
+        }
+        ScheduledFuture<?> deadline = LibraryTimer.TIMER.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        outcome.whenComplete((v, e) -> deadline.cancel(false));
+    }
+
     /** The timeout expired (on the loop timer, or for the waiting caller): cancel and report it. */
     void expire() {
         cancel(new LoopTimeoutException("call of bridge '" + bridge.name() + "' (" + bridge.mode() + ") timed out after "
@@ -120,8 +146,22 @@ final class BridgeCall<T> implements Runnable {
         if (finish(null, reason)) {
             Task<T> t = task;
             if (t != null) {
-                t.cancel(false);
+                cancelTask(t);
             }
+        }
+    }
+
+    /**
+     * On the shared loop, at once from any thread (a task still queued then never starts). On a
+     * per-call loop, on its own thread: cancelled from another thread, the task would be done before
+     * the handlers its cancellation schedules reach the loop, which could see its main task done and
+     * close first, dropping them.
+     */
+    private void cancelTask(Task<T> t) {
+        if (generation == null && !t.loop.inLoopThread()) {
+            t.loop.dispatchCallback(() -> t.cancel(false), null); // a closed loop has cancelled it already
+        } else {
+            t.cancel(false);
         }
     }
 
@@ -142,9 +182,14 @@ final class BridgeCall<T> implements Runnable {
         return true;
     }
 
-    /** Turns a bare cancellation into what caused it: a dead shared loop or a closed bridge. */
+    /**
+     * Turns a bare cancellation into what caused it: a dead shared loop or a closed bridge (whose
+     * close() interrupts the per-call loops on its workers: that interruption is the close too).
+     */
     private Throwable explain(Throwable failure) {
-        if (!(failure instanceof CancellationException)) {
+        boolean workerInterrupted = failure instanceof AsyncExecutionException
+                && failure.getCause() instanceof InterruptedException;
+        if (!(failure instanceof CancellationException) && !(workerInterrupted && bridge.isClosed())) {
             return failure;
         }
         SharedLoop.Generation g = generation;

@@ -83,6 +83,9 @@ final class DefaultEventLoop implements EventLoop {
     private Task<?> firstTask;
     private Task<?> lastTask;
 
+    /** {@link #callbackExecutor()} when there is no context to carry: made once, not per callback. */
+    private final Executor contextFreeCallbacks = command -> dispatchCallback(command, null);
+
     private volatile LoopExceptionHandler exceptionHandler;
     private volatile boolean debug;
     private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
@@ -130,10 +133,34 @@ final class DefaultEventLoop implements EventLoop {
             return;
         }
         if (state == CLOSED) {
-            throw new RejectedExecutionException("event loop '" + name() + "' is closed: cannot schedule " + callback);
+            throw closedFor(callback);
         }
         inbox.offer(callback, context);
+        if (state == CLOSED) { // close() raced with the offer and may not have seen it
+            discardInbox();
+            throw closedFor(callback);
+        }
         wake();
+    }
+
+    private RejectedExecutionException closedFor(Runnable callback) {
+        return new RejectedExecutionException("event loop '" + name() + "' is closed: cannot schedule " + callback);
+    }
+
+    /**
+     * Empties the inbox of a closed loop, cancelling the tasks whose start it held. Once the loop is
+     * closed nobody runs it, so whoever drains the inbox (close(), or a producer that raced with it)
+     * is its consumer; the lock keeps them to one at a time.
+     */
+    private void discardInbox() {
+        synchronized (inbox) {
+            MpscQueue.Node node;
+            while ((node = inbox.poll()) != null) {
+                if (node.task() instanceof Task.Starter starter) {
+                    starter.task.cancel(false);
+                }
+            }
+        }
     }
 
     /**
@@ -162,7 +189,7 @@ final class DefaultEventLoop implements EventLoop {
     /** The executor for callbacks registered now: it runs them on this loop under the current context. */
     Executor callbackExecutor() {
         CallContext context = inLoopThread() ? current : null;
-        return command -> dispatchCallback(command, context);
+        return context == null ? contextFreeCallbacks : command -> dispatchCallback(command, context);
     }
 
     @Override
@@ -420,13 +447,14 @@ final class DefaultEventLoop implements EventLoop {
     }
 
     /**
-     * Cancels every pending task, then runs the callbacks their cancellation schedules for at most
-     * {@code grace}, so cleanup handlers get to run before the loop is closed. Returns the names of
+     * Cancels every pending task, then runs the callbacks already scheduled and those the
+     * cancellation schedules for at most {@code grace}, so cleanup handlers (also those of a main task
+     * cancelled by a timeout or an interrupt) get to run before the loop is closed. Returns the names of
      * the cancelled tasks. Call it on an idle loop.
      */
     List<String> cancelPendingTasks(Duration grace) {
-        if (firstTask == null) {
-            return List.of();
+        if (firstTask == null && ready.isEmpty() && inbox.isEmpty()) {
+            return List.of(); // callbacks already scheduled (say, handlers of the main task's cancellation) run below
         }
         enter("cancelPendingTasks");
         try {
@@ -467,7 +495,6 @@ final class DefaultEventLoop implements EventLoop {
         List<Task<?>> pending = allTasks();
         firstTask = null;
         lastTask = null;
-        drainInbox();
         while (!ready.isEmpty()) {
             if (ready.poll() instanceof Task.Starter starter) {
                 pending.add(starter.task); // created from another thread, not started yet
@@ -477,6 +504,7 @@ final class DefaultEventLoop implements EventLoop {
         for (Task<?> task : pending) {
             task.cancel(false);
         }
+        discardInbox();
     }
 
     @Override

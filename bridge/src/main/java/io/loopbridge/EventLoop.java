@@ -74,7 +74,7 @@ public interface EventLoop extends Executor, AutoCloseable {
     /** {@link #callSoon}: lets the loop serve as an {@link Executor}. */
     @Override
     default void execute(Runnable command) {
-        callSoon(command);
+        callSoon(Checks.notNull(command, "command"));
     }
 
     /**
@@ -118,8 +118,9 @@ public interface EventLoop extends Executor, AutoCloseable {
     void stop();
 
     /**
-     * Closes the loop: drops scheduled callbacks and timers and cancels tasks still pending (their
-     * callbacks no longer run). Idempotent. After it, scheduling throws
+     * Closes the loop: drops scheduled callbacks and timers and cancels tasks still pending, including
+     * tasks handed over from other threads that had not started (their callbacks no longer run, but
+     * whoever waits on them outside the loop is released). Idempotent. After it, scheduling throws
      * {@link java.util.concurrent.RejectedExecutionException}.
      *
      * @throws IllegalStateException if the loop is running (stop it first)

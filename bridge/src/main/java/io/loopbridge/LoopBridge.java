@@ -98,6 +98,7 @@ public final class LoopBridge implements AutoCloseable {
         this.shared = mode == BridgeMode.SHARED
                 ? new SharedLoop(this, b.watchdogThreshold != null ? b.watchdogThreshold : Duration.ofMillis(100))
                 : null;
+        BlockingExecutor.bridgeOpened(); // the last bridge to close shuts the default executor down
     }
 
     public static Builder builder() {
@@ -157,7 +158,7 @@ public final class LoopBridge implements AutoCloseable {
         admit();
         BridgeCall<T> call;
         if (mode == BridgeMode.PER_CALL) {
-            call = new BridgeCall<>(this, body, null, timeout);
+            call = new BridgeCall<>(this, body, null, timeout, true);
             call.run(); // a fresh loop on this very thread
         } else {
             call = start(body, timeout);
@@ -178,7 +179,9 @@ public final class LoopBridge implements AutoCloseable {
     public <T> CompletableFuture<T> submit(AsyncCallable<T> body) {
         Checks.notNull(body, "body");
         admit();
-        return start(body, timeout).outcome;
+        BridgeCall<T> call = start(body, timeout);
+        call.expireAfter(timeout); // the loop's own timer cannot fire while the loop is stuck or the call queued
+        return call.outcome;
     }
 
     /** A snapshot of the bridge's counters. */
@@ -221,6 +224,8 @@ public final class LoopBridge implements AutoCloseable {
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        } finally {
+            BlockingExecutor.bridgeClosed();
         }
     }
 
@@ -246,7 +251,7 @@ public final class LoopBridge implements AutoCloseable {
 
     /** Starts a call off the caller's thread: on the shared loop, or on a worker with a fresh loop. */
     private <T> BridgeCall<T> start(AsyncCallable<T> body, Duration timeout) {
-        BridgeCall<T> call = new BridgeCall<>(this, body, CallContext.capture(), timeout);
+        BridgeCall<T> call = new BridgeCall<>(this, body, CallContext.capture(), timeout, false);
         try {
             if (shared != null) {
                 call.startOn(shared.current());
@@ -277,7 +282,9 @@ public final class LoopBridge implements AutoCloseable {
     /** The finished call's value, or its failure thrown as the contract says. */
     private <T> T valueOf(BridgeCall<T> call, boolean crossedThreads) {
         try {
-            return call.outcome.getNow(null);
+            // join, not getNow: when the caller's expire/cancel lost the race to finish the call, the
+            // winner may not have completed the outcome yet (it does so right after winning)
+            return call.outcome.join();
         } catch (CompletionException | CancellationException failed) {
             Throwable failure = Failures.unwrap(failed);
             if (crossedThreads) {

@@ -93,7 +93,12 @@ public class LoopFuture<T> extends CompletableFuture<T> {
 
     static void cancelAwaited(Object what) {
         if (what instanceof Future<?> future) {
-            future.cancel(true);
+            try {
+                future.cancel(true);
+            } catch (UnsupportedOperationException notCancellable) {
+                // a stage that refuses cancellation (CompletableFuture.minimalCompletionStage()):
+                // there is nothing to propagate to, and the canceller must not fail because of it
+            }
         } else if (what instanceof TimerHandle timer) {
             timer.cancel();
         } else if (what instanceof Object[] all) {

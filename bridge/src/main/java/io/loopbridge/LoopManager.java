@@ -8,9 +8,9 @@ import java.util.Optional;
  * Which event loop belongs to, or runs on, the current thread; and {@link #run}, the
  * {@code asyncio.run} of Java.
  *
- * <p>Threads: every method acts on the calling thread only. Bindings are cleared (not just nulled)
- * when they end, so a container's pooled threads keep no reference to a loop (or to the web app's
- * class loader) after a call returns.
+ * <p>Threads: every method acts on the calling thread only. When a run ends its binding is set to
+ * null, so a container's pooled threads keep no reference to a loop (or to the web app's class
+ * loader) after a call returns; {@link #reset()} removes a {@link #set} binding.
  */
 public final class LoopManager {
     /** The loop running on this thread, set by the loop itself for the duration of a run. */
@@ -94,7 +94,13 @@ public final class LoopManager {
         RUNNING.set(loop);
     }
 
+    /**
+     * Clears the running binding. It stores null rather than removing the entry: the value is what
+     * could pin a loop (or a web app's class loader), and the thread-local itself is only weakly
+     * referenced by the thread, so keeping the entry leaks nothing and saves re-inserting it on the
+     * next call.
+     */
     static void unbindRunning() {
-        RUNNING.remove();
+        RUNNING.set(null);
     }
 }

@@ -112,6 +112,9 @@ final class SharedLoop {
             g.loop.stop();
         }
         executor.shutdown();
+        if (g != null && g.loop.inLoopThread()) {
+            return; // closed by code on the loop itself: it stops when that callback returns
+        }
         if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
             executor.shutdownNow();
             log.warn("bridge '{}': the shared loop thread did not stop within {} (a callback is stuck?); it was"

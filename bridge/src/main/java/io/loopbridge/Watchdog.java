@@ -2,7 +2,6 @@ package io.loopbridge;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -10,12 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports a callback that holds a shared loop longer than a threshold, once per callback, with the
- * loop thread's stack at that moment (no Java agent needed). One daemon thread serves every bridge,
- * checking each watched loop every half threshold; it ends when no bridge is watched.
+ * loop thread's stack at that moment (no Java agent needed). The {@link LibraryTimer} checks each
+ * watched loop every half threshold.
  */
 final class Watchdog {
     private static final Logger log = LoggerFactory.getLogger(LoopBridge.class);
-    private static final ScheduledThreadPoolExecutor TIMER = createTimer();
 
     /** A watched loop; {@link #cancel()} stops watching it. */
     static final class Registration {
@@ -52,7 +50,7 @@ final class Watchdog {
                         DefaultEventLoop.threadName(owner), stackOf(owner));
             }
         };
-        return new Registration(TIMER.scheduleAtFixedRate(check, period, period, TimeUnit.NANOSECONDS));
+        return new Registration(LibraryTimer.TIMER.scheduleAtFixedRate(check, period, period, TimeUnit.NANOSECONDS));
     }
 
     private static String stackOf(Thread thread) {
@@ -64,14 +62,5 @@ final class Watchdog {
             text.append("\n\tat ").append(frame);
         }
         return text.toString();
-    }
-
-    private static ScheduledThreadPoolExecutor createTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                LoopBridge.threadFactory("loopbridge-watchdog-"));
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
-        return timer;
     }
 }

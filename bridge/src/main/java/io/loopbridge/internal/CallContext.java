@@ -24,13 +24,14 @@ public final class CallContext {
         this.snapshot = snapshot;
     }
 
-    /** The current thread's context, or null when there is nothing to carry (the common, free case). */
+    /**
+     * The current thread's context, as a new object even when it is empty: each call gets its own, so
+     * that what one call's callbacks put into the MDC of a shared loop thread is undone before another
+     * call's callback runs there.
+     */
     public static CallContext capture() {
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         Object snapshot = MICROMETER ? MicrometerContext.captureOrNull() : null;
-        if ((mdc == null || mdc.isEmpty()) && snapshot == null) {
-            return null;
-        }
         return new CallContext(mdc == null || mdc.isEmpty() ? null : mdc, snapshot);
     }
 

@@ -10,7 +10,10 @@ import java.util.Arrays;
  */
 public final class ReadyQueue {
     /** Pairs: slot 2i holds a Runnable, slot 2i+1 its CallContext (or null). */
-    private Object[] slots = new Object[32];
+    private static final Object[] EMPTY = {};
+
+    /** Allocated on first use: many per-call loops only ever run a couple of callbacks. */
+    private Object[] slots = EMPTY;
     /** Index of the oldest pair's task slot. */
     private int head;
     /** Number of pairs queued. */
@@ -51,14 +54,14 @@ public final class ReadyQueue {
 
     public int clear() {
         int dropped = size;
-        Arrays.fill(slots, null);
+        Arrays.fill(slots, null); // a no-op on the shared empty array
         head = 0;
         size = 0;
         return dropped;
     }
 
     private void grow() {
-        Object[] bigger = new Object[slots.length * 2];
+        Object[] bigger = new Object[Math.max(16, slots.length * 2)];
         int firstPart = slots.length - head;
         System.arraycopy(slots, head, bigger, 0, firstPart);
         System.arraycopy(slots, 0, bigger, firstPart, head);

@@ -39,7 +39,10 @@ public final class TimerHeap<N extends TimerHeap.Node> {
         }
     }
 
-    private Node[] nodes = new Node[16];
+    private static final Node[] EMPTY = {};
+
+    /** Allocated on first use: many per-call loops never schedule a timer. */
+    private Node[] nodes = EMPTY;
     private int size;
     private long nextSequence;
 
@@ -48,7 +51,7 @@ public final class TimerHeap<N extends TimerHeap.Node> {
             throw new IllegalStateException("timer already scheduled");
         }
         if (size == nodes.length) {
-            nodes = Arrays.copyOf(nodes, size * 2);
+            nodes = Arrays.copyOf(nodes, Math.max(16, size * 2));
         }
         node.sequence = nextSequence++;
         node.index = size;
@@ -96,7 +99,7 @@ public final class TimerHeap<N extends TimerHeap.Node> {
         }
         size = 0;
         if (nodes.length > 1024) {
-            nodes = new Node[16];
+            nodes = EMPTY;
         }
     }
 
