@@ -286,7 +286,7 @@ public final class LoopBridge implements AutoCloseable {
             // winner may not have completed the outcome yet (it does so right after winning)
             return call.outcome.join();
         } catch (CompletionException | CancellationException failed) {
-            Throwable failure = Failures.unwrap(failed);
+            Throwable failure = Failures.failureOf(call.outcome); // the stored one, not join's JDK 23+ wrapper
             if (crossedThreads) {
                 addCallerStack(failure);
             }

@@ -169,12 +169,7 @@ public class LoopFuture<T> extends CompletableFuture<T> {
     }
 
     private Throwable exceptionNow0() {
-        try {
-            super.getNow(null);
-            throw new AssertionError("completed exceptionally but getNow returned");
-        } catch (CompletionException | CancellationException e) {
-            return Failures.unwrap(e);
-        }
+        return Failures.failureOf(this);
     }
 
     /** The value or the failure as the contract says: unchecked as is, checked wrapped. Done futures only. */

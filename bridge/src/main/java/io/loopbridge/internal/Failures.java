@@ -1,5 +1,6 @@
 package io.loopbridge.internal;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -18,6 +19,19 @@ public final class Failures {
     /** Errors after which a loop cannot vouch for its own state; everything else a callback throws is reported. */
     public static boolean isFatal(Throwable t) {
         return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+    }
+
+    /**
+     * The exception a completed future holds, unwrapped, or null if it completed normally. Read
+     * through {@code handle}, not {@code join}/{@code getNow}: since JDK 23 those throw a new
+     * {@code CancellationException("join")} whose cause is the stored one, hiding its message.
+     */
+    public static Throwable failureOf(CompletableFuture<?> done) {
+        Throwable[] failure = new Throwable[1];
+        // a direct executor: runs at once (the future is done), also on a loop future, whose plain
+        // handle() would defer to its loop
+        done.handleAsync((value, t) -> failure[0] = t, Runnable::run);
+        return failure[0] == null ? null : unwrap(failure[0]);
     }
 
     /** Wraps {@code t} as CompletableFuture does for a dependent stage. */
