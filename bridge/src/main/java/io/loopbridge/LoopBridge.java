@@ -150,8 +150,12 @@ public final class LoopBridge implements AutoCloseable {
         Checks.positive(timeout, "timeout");
         DefaultEventLoop running = LoopManager.runningLoop();
         if (running != null) {
-            admit(); // counted as a call, then refused
-            counters.inFlight.decrementAndGet();
+            // counted as a call and refused before maxInFlight is consulted, taking no slot: under load too a
+            // nested run is reported as the bug it is, not as a 503 (NestedRunAtMaxInFlightTest, found by the fuzzer)
+            if (closed) {
+                throw closedException();
+            }
+            counters.calls.increment();
             counters.nestedRefusals.increment();
             throw NestedLoopException.refuse("LoopBridge.run (bridge '" + name + "')", running);
         }

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class Task<T> extends LoopFuture<T> {
     private static final Logger log = LoggerFactory.getLogger(Task.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Cleaner CLEANER = Cleaner.create();
 
     /** The given name, or null until {@link #name()} first makes one from {@link #id}. */
     private String givenName;
@@ -130,7 +129,7 @@ public final class Task<T> extends LoopFuture<T> {
         if (completed && failure != null && loop.isDebug() && !observed) {
             UnobservedFailure report = new UnobservedFailure(name(), loop.name(), Failures.unwrap(failure));
             unobserved = report;
-            CLEANER.register(this, report);
+            DebugCleaner.CLEANER.register(this, report);
         }
     }
 
@@ -221,6 +220,14 @@ public final class Task<T> extends LoopFuture<T> {
         return "Task[" + name() + ", loop " + loop.name() + ", "
                 + (isDone() ? (isCancelled() ? "cancelled" : isCompletedExceptionally() ? "failed" : "done") : "pending")
                 + "]";
+    }
+
+    /**
+     * The cleaner of debug mode, created on first use only: each {@code Cleaner} owns a thread, which
+     * would otherwise start with every class loader (every deploy of a web app) that loads Task.
+     */
+    private static final class DebugCleaner {
+        static final Cleaner CLEANER = Cleaner.create();
     }
 
     /** Logs a failure nobody looked at, when its task is garbage collected (as asyncio does). */

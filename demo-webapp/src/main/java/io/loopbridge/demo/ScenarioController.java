@@ -1,0 +1,105 @@
+package io.loopbridge.demo;
+
+import io.loopbridge.AsyncQueue;
+import io.loopbridge.EventLoop;
+import io.loopbridge.LoopBridge;
+import io.loopbridge.demo.Results.Tick;
+import io.loopbridge.spring.LoopBridges;
+import io.loopbridge.spring.LoopStreams;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code /api/{mode}/{scenario}} (blocking: {@code bridge.run}, the servlet thread waits),
+ * {@code /api/{mode}/async/{scenario}} (servlet async: returns {@code bridge.submit(...)}, the servlet
+ * thread is released) and {@code /api/{mode}/stream} (server-sent events produced on the loop), for
+ * {@code mode} in per-call, pooled, shared. Errors: 400 bad parameter or mode, 404 unknown scenario,
+ * 500 nested, 503 over maxInFlight, 504 over the bridge's timeout (the last three mapped by
+ * loopbridge's {@code LoopBridgeExceptionHandler}).
+ *
+ * <p>Threads: the handlers run on Jetty's request threads; the scenario bodies on the bridges' loops.
+ */
+@RestController
+@RequestMapping("/api/{mode}")
+final class ScenarioController {
+    private final LoopBridges bridges;
+    private final Scenarios scenarios;
+
+    ScenarioController(LoopBridges bridges, Scenarios scenarios) {
+        this.bridges = bridges;
+        this.scenarios = scenarios;
+    }
+
+    @GetMapping("/{scenario}")
+    Object run(@PathVariable String mode, @PathVariable String scenario, @RequestParam Map<String, String> params,
+            HttpServletRequest request) {
+        Scenarios.Call call = call(mode, params, request);
+        return call.bridge().run(scenarios.prepare(scenario, call));
+    }
+
+    @GetMapping("/async/{scenario}")
+    CompletableFuture<Object> submit(@PathVariable String mode, @PathVariable String scenario,
+            @RequestParam Map<String, String> params, HttpServletRequest request) {
+        Scenarios.Call call = call(mode, params, request);
+        return call.bridge().submit(scenarios.prepare(scenario, call));
+    }
+
+    /**
+     * {@code n} "tick" events ([1, 1000], default 10) {@code intervalMs} apart ([0, 10000], default 100),
+     * then one "done" event. The stream is one bridge call, so n * intervalMs must stay below the
+     * bridge's timeout.
+     */
+    @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(@PathVariable String mode, @RequestParam Map<String, String> params, HttpServletRequest request) {
+        Scenarios.Call call = call(mode, params, request);
+        int n = call.params().intIn("n", 10, 1, 1000);
+        int intervalMs = call.params().intIn("intervalMs", 100, 0, 10_000);
+        long timeoutMs = call.bridge().timeout().toMillis();
+        if ((long) n * intervalMs >= timeoutMs) {
+            throw new BadParameterException("n * intervalMs", n + " * " + intervalMs,
+                    "below the bridge timeout of " + timeoutMs + " ms: the whole stream is one bridge call");
+        }
+        SseEmitter emitter = new SseEmitter(timeoutMs + 5_000);
+        LoopStreams.pipe(call.bridge(), emitter, 4,
+                (loop, queue) -> ticks(loop, queue, mode, 0, n, Duration.ofMillis(intervalMs)));
+        return emitter;
+    }
+
+    /** Puts tick i..n-1, {@code interval} apart, then "done". Loop thread. */
+    private static CompletionStage<Void> ticks(EventLoop loop, AsyncQueue<Object> queue, String mode, int i, int n,
+            Duration interval) {
+        if (i == n) {
+            return queue.put(SseEmitter.event().name("done").data(Map.of("mode", mode, "n", n)));
+        }
+        return loop.sleep(interval)
+                .thenCompose(v -> queue.put(SseEmitter.event().id(Integer.toString(i)).name("tick")
+                        .data(new Tick(i, Scenarios.thread()))))
+                .thenCompose(v -> ticks(loop, queue, mode, i + 1, n, interval));
+    }
+
+    private Scenarios.Call call(String mode, Map<String, String> params, HttpServletRequest request) {
+        DemoMode demoMode = DemoMode.of(mode);
+        LoopBridge bridge = bridges.get(demoMode.path);
+        return new Scenarios.Call(demoMode, bridge, new Params(params), downstreamBase(request));
+    }
+
+    /** This web app, reached the way this request reached it (a loopback address): the downstream's base URI. */
+    static URI downstreamBase(HttpServletRequest request) {
+        String host = request.getLocalAddr();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + request.getLocalPort() + request.getContextPath() + "/");
+    }
+}

@@ -1,0 +1,151 @@
+package io.loopbridge.demo;
+
+import io.loopbridge.AsyncCallable;
+import io.loopbridge.AsyncSemaphore;
+import io.loopbridge.LoopBridge;
+import io.loopbridge.LoopFuture;
+import io.loopbridge.demo.Results.Aggregate;
+import io.loopbridge.demo.Results.Blocked;
+import io.loopbridge.demo.Results.Hello;
+import io.loopbridge.demo.Results.Limited;
+import io.loopbridge.demo.Results.Slept;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * The async code of each scenario, the same for every mode: {@link #prepare} checks the parameters on
+ * the request thread (a 400 costs no bridge call) and returns the body that the bridge runs on its
+ * loop. Threads: {@code prepare} on the request thread; the bodies on the bridge's loop thread.
+ *
+ * <table>
+ *   <caption>Scenarios and their parameters (bounds are checked, 400 otherwise)</caption>
+ *   <tr><td>hello</td><td>none: the bridge's overhead</td></tr>
+ *   <tr><td>sleep</td><td>{@code ms} in [0, 10000], default 100: a loop timer</td></tr>
+ *   <tr><td>aggregate</td><td>see {@link AggregatePlan}: concurrent HTTP calls, per-call timeout, partial failures</td></tr>
+ *   <tr><td>limited</td><td>{@code n} tasks in [1, 1000] (20), {@code concurrency} in [1, 100] (4), {@code taskMs} in [0, 1000] (20)</td></tr>
+ *   <tr><td>blocking</td><td>{@code ms} in [0, 10000], default 50: blocking work through runInExecutor</td></tr>
+ *   <tr><td>nested</td><td>none: calls the bridge from its own loop, refused with 500</td></tr>
+ *   <tr><td>cpu</td><td>{@code rounds} in [1, 10000], default 24: about 100 µs of hashing on the loop ({@link CpuWork})</td></tr>
+ * </table>
+ */
+@Component
+final class Scenarios {
+    /** What a scenario needs besides its parameters. */
+    record Call(DemoMode mode, LoopBridge bridge, Params params, URI downstream) {}
+
+    @FunctionalInterface
+    private interface Scenario {
+        AsyncCallable<Object> prepare(Call call);
+    }
+
+    private final DownstreamClient downstream;
+    private final Map<String, Scenario> byName = new LinkedHashMap<>();
+
+    Scenarios(DownstreamClient downstream) {
+        this.downstream = downstream;
+        byName.put("hello", this::hello);
+        byName.put("sleep", this::sleep);
+        byName.put("aggregate", this::aggregate);
+        byName.put("limited", this::limited);
+        byName.put("blocking", this::blocking);
+        byName.put("nested", this::nested);
+        byName.put("cpu", this::cpu);
+    }
+
+    /** The body of {@code scenario} for {@code call}; 404 for an unknown scenario, 400 for bad parameters. */
+    AsyncCallable<Object> prepare(String scenario, Call call) {
+        Scenario s = byName.get(scenario);
+        if (s == null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no scenario '" + scenario
+                    + "' (scenarios: " + byName.keySet() + ", and stream)");
+            throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        }
+        return s.prepare(call);
+    }
+
+    /** CPU-bound work on the loop thread itself: in SHARED every caller queues behind it. */
+    private AsyncCallable<Object> cpu(Call call) {
+        int rounds = CpuWork.rounds(call.params());
+        return loop -> CompletableFuture.completedFuture(CpuWork.hash(call.mode().path, rounds));
+    }
+
+    private AsyncCallable<Object> hello(Call call) {
+        return loop -> CompletableFuture.completedFuture(new Hello(call.mode().path, "hello", thread()));
+    }
+
+    private AsyncCallable<Object> sleep(Call call) {
+        int ms = call.params().intIn("ms", 100, 0, 10_000);
+        return loop -> {
+            long start = System.nanoTime();
+            return loop.sleep(Duration.ofMillis(ms))
+                    .thenApply(v -> new Slept(call.mode().path, ms, Results.millisSince(start), thread()));
+        };
+    }
+
+    private AsyncCallable<Object> aggregate(Call call) {
+        AggregatePlan plan = AggregatePlan.from(call.params());
+        return loop -> {
+            long start = System.nanoTime();
+            List<CompletionStage<DownstreamClient.User>> users = new ArrayList<>(plan.ids().size());
+            for (int id : plan.ids()) {
+                users.add(loop.timeout(downstream.fetch(call.downstream(), id, plan.delayFor(id), plan.fails(id)),
+                        plan.timeout()).thenApply(DownstreamClient::parse));
+            }
+            return loop.gatherSettled(users)
+                    .thenApply(outcomes -> Aggregate.of(call.mode().path, plan.ids(), outcomes, start));
+        };
+    }
+
+    private AsyncCallable<Object> limited(Call call) {
+        int n = call.params().intIn("n", 20, 1, 1000);
+        int concurrency = call.params().intIn("concurrency", 4, 1, 100);
+        Duration task = Duration.ofMillis(call.params().intIn("taskMs", 20, 0, 1000));
+        return loop -> {
+            long start = System.nanoTime();
+            AsyncSemaphore permits = new AsyncSemaphore(loop, concurrency);
+            int[] running = {0, 0}; // now, most at once; loop thread only
+            List<LoopFuture<Void>> tasks = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                tasks.add(permits.withPermit(l -> {
+                    running[1] = Math.max(running[1], ++running[0]);
+                    return l.sleep(task).thenApply(v -> { // before the permit is released
+                        running[0]--;
+                        return v;
+                    });
+                }));
+            }
+            return loop.gather(tasks).thenApply(
+                    done -> new Limited(call.mode().path, n, concurrency, running[1], Results.millisSince(start)));
+        };
+    }
+
+    private AsyncCallable<Object> blocking(Call call) {
+        int ms = call.params().intIn("ms", 50, 0, 10_000);
+        return loop -> {
+            String loopThread = thread();
+            return loop.runInExecutor(() -> {
+                Thread.sleep(ms); // the blocking work being offloaded, not synchronisation
+                return thread();
+            }).thenApply(blockingThread -> new Blocked(call.mode().path, ms, blockingThread, loopThread));
+        };
+    }
+
+    /** Deliberately wrong: a blocking bridge call from async code. The guard refuses it (500), never hangs. */
+    private AsyncCallable<Object> nested(Call call) {
+        return loop -> CompletableFuture.completedFuture(call.bridge().run(inner -> inner.sleep(Duration.ofMillis(1))));
+    }
+
+    static String thread() {
+        return Thread.currentThread().getName();
+    }
+}

@@ -1,0 +1,332 @@
+package io.loopbridge.demo;
+
+import static io.loopbridge.demo.DemoServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every endpoint of every mode over real HTTP, against the built WAR on embedded Jetty 12. The
+ * failsafe configuration sets the bridges' timeout to 1500 ms and maxInFlight to 16.
+ */
+class DemoEndpointsIT {
+    static final int MAX_IN_FLIGHT = 16;
+    static DemoServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DemoServer.startWithDemo();
+        server.get("api/shared/aggregate?ids=1"); // warms up the demo's HttpClient
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Each bridge mode, blocking ({@code /api/m/x}) and servlet-async ({@code /api/m/async/x}). */
+    static Stream<Arguments> variants() {
+        return Stream.of("per-call", "pooled", "shared").flatMap(mode -> Stream.of(
+                Arguments.of(mode, "api/" + mode + "/"), Arguments.of(mode, "api/" + mode + "/async/")));
+    }
+
+    /** The thread the body runs on: the request thread for a blocking per-call call, else the bridge's. */
+    private static String loopThreadPrefix(String mode, String prefix) {
+        return switch (mode) {
+            case "per-call" -> prefix.contains("/async/") ? "loopbridge-per-call-worker-" : "it-jetty-";
+            case "pooled" -> "loopbridge-pooled-worker-";
+            default -> "loopbridge-shared-loop-";
+        };
+    }
+
+    private static JsonNode ok(String pathAndQuery) {
+        HttpResponse<String> response = server.get(pathAndQuery);
+        assertThat(response.statusCode()).as("GET %s -> %s", pathAndQuery, response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        return json(response);
+    }
+
+    private static JsonNode problem(String pathAndQuery, int status) {
+        HttpResponse<String> response = server.get(pathAndQuery);
+        assertThat(response.statusCode()).as("GET %s -> %s", pathAndQuery, response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json(response);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        return problem;
+    }
+
+    // ------------------------------------------------------------------ scenarios, every mode, both variants
+
+    @ParameterizedTest(name = "{1}hello")
+    @MethodSource("variants")
+    void hello_answersFromTheModesLoopThread(String mode, String prefix) {
+        JsonNode body = ok(prefix + "hello");
+
+        assertThat(body.get("mode").asText()).isEqualTo(mode);
+        assertThat(body.get("message").asText()).isEqualTo("hello");
+        assertThat(body.get("thread").asText()).startsWith(loopThreadPrefix(mode, prefix));
+    }
+
+    @ParameterizedTest(name = "{1}sleep")
+    @MethodSource("variants")
+    void sleep_waitsOnALoopTimer(String mode, String prefix) {
+        JsonNode body = ok(prefix + "sleep?ms=30");
+
+        assertThat(body.get("requestedMs").asInt()).isEqualTo(30);
+        assertThat(body.get("elapsedMs").asLong()).isBetween(30L, 1_000L);
+        assertThat(body.get("thread").asText()).startsWith(loopThreadPrefix(mode, prefix));
+    }
+
+    @ParameterizedTest(name = "{1}aggregate")
+    @MethodSource("variants")
+    void aggregate_reportsEveryIdWithPartialFailures(String mode, String prefix) {
+        JsonNode body = ok(prefix + "aggregate?ids=1,2,3,4&fail=2&slow=3&timeoutMs=700&delayMs=10");
+
+        assertThat(body.get("ok").asInt()).isEqualTo(2);
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        assertThat(body.get("timedOut").asInt()).isEqualTo(1);
+        Map<Integer, JsonNode> users = byId(body.get("users"));
+        assertThat(users.get(1).get("user").get("name").asText()).isEqualTo("user-1");
+        assertThat(users.get(2).get("status").asText()).isEqualTo("failed");
+        assertThat(users.get(2).get("error").asText()).contains("HTTP 500 from http://127.0.0.1:");
+        assertThat(users.get(3).get("status").asText()).isEqualTo("timeout");
+        assertThat(users.get(3).get("error").asText()).contains("TimeoutException");
+        assertThat(users.get(4).get("status").asText()).isEqualTo("ok");
+    }
+
+    @ParameterizedTest(name = "{1}limited")
+    @MethodSource("variants")
+    void limited_semaphoreCapsConcurrency(String mode, String prefix) {
+        JsonNode body = ok(prefix + "limited?n=30&concurrency=5&taskMs=5");
+
+        assertThat(body.get("n").asInt()).isEqualTo(30);
+        assertThat(body.get("maxConcurrent").asInt()).isEqualTo(5);
+        assertThat(body.get("elapsedMs").asLong()).as("6 waves of 5 ms at least").isGreaterThanOrEqualTo(30);
+    }
+
+    @ParameterizedTest(name = "{1}blocking")
+    @MethodSource("variants")
+    void blocking_runsOffTheLoopAndResumesOnIt(String mode, String prefix) {
+        JsonNode body = ok(prefix + "blocking?ms=20");
+
+        assertThat(body.get("blockedMs").asInt()).isEqualTo(20);
+        assertThat(body.get("blockingThread").asText()).startsWith("loopbridge-blocking-");
+        assertThat(body.get("loopThread").asText()).startsWith(loopThreadPrefix(mode, prefix));
+    }
+
+    @ParameterizedTest(name = "{1}nested")
+    @MethodSource("variants")
+    void nested_500WithTheGuardsMessage_neverHangs(String mode, String prefix) {
+        JsonNode problem = problem(prefix + "nested", 500);
+
+        assertThat(problem.get("type").asText()).isEqualTo("urn:loopbridge:problem:nested-loop");
+        assertThat(problem.get("detail").asText()).contains("LoopBridge.run (bridge '" + mode + "') called on thread",
+                "which is running event loop", "Fix: return/compose the CompletionStage");
+    }
+
+    @Test
+    void overTheBridgeTimeout_504_inEveryModeAndVariant() {
+        List<CompletableFuture<HttpResponse<String>>> calls = variants()
+                .map(args -> server.getAsync(args.get()[1] + "sleep?ms=3000")).toList();
+
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.join();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+            assertThat(json(response).get("type").asText()).isEqualTo("urn:loopbridge:problem:loop-timeout");
+            assertThat(json(response).get("timeoutMs").asInt()).isEqualTo(1500);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"per-call", "pooled", "shared"})
+    void burstBeyondMaxInFlight_503WithRetryAfter(String mode) {
+        long rejectedBefore = server.stats(mode).get("rejections").asLong();
+        int burst = 3 * MAX_IN_FLIGHT;
+
+        List<HttpResponse<String>> responses = IntStream.range(0, burst)
+                .mapToObj(i -> server.getAsync("api/" + mode + "/async/sleep?ms=1200")).toList()
+                .stream().map(CompletableFuture::join).toList();
+
+        Map<Integer, Long> byStatus = responses.stream()
+                .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+        assertThat(byStatus.keySet()).as("statuses %s", byStatus).containsExactlyInAnyOrder(200, 503);
+        assertThat(byStatus.get(200)).isLessThanOrEqualTo(2L * MAX_IN_FLIGHT);
+        for (HttpResponse<String> rejected : responses.stream().filter(r -> r.statusCode() == 503).toList()) {
+            assertThat(rejected.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(json(rejected).get("maxInFlight").asInt()).isEqualTo(MAX_IN_FLIGHT);
+        }
+        assertThat(server.stats(mode).get("rejections").asLong() - rejectedBefore).isEqualTo(byStatus.get(503));
+    }
+
+    // ------------------------------------------------------------------ streaming
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"per-call", "pooled", "shared"})
+    void stream_serverSentEventsProducedOnTheLoop(String mode) {
+        HttpResponse<String> response = server.get("api/" + mode + "/stream?n=5&intervalMs=10");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        List<String> events = List.of(response.body().split("\n\n"));
+        assertThat(events).hasSize(6);
+        for (int i = 0; i < 5; i++) {
+            assertThat(events.get(i)).contains("id:" + i, "event:tick", "\"i\":" + i, "\"thread\":\"loopbridge-" + mode);
+        }
+        assertThat(events.get(5)).contains("event:done", "\"n\":5");
+    }
+
+    @Test
+    void stream_clientDisconnect_cancelsTheProducer() throws Exception {
+        long successesBefore = server.stats("shared").get("successes").asLong();
+        long failuresBefore = server.stats("shared").get("failures").asLong();
+
+        HttpResponse<InputStream> response = server.http().send(server.request("api/shared/stream?n=100&intervalMs=10"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertThat(events.readLine()).isEqualTo("id:0");
+        } // closing the body drops the connection after the first event, long before the hundredth
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.stats("shared").get("inFlight").asLong() == 0);
+        assertThat(server.stats("shared").get("failures").asLong()).as("the stream call ended cancelled")
+                .isEqualTo(failuresBefore + 1);
+        assertThat(server.stats("shared").get("successes").asLong()).isEqualTo(successesBefore);
+    }
+
+    // ------------------------------------------------------------------ input validation
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "api/shared/sleep?ms=-1|ms",
+        "api/pooled/sleep?ms=10001|ms",
+        "api/per-call/sleep?ms=abc|ms",
+        "api/shared/async/sleep?ms=99999999999|ms",
+        "api/shared/aggregate?ids=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21|ids",
+        "api/shared/aggregate?ids=0|ids",
+        "api/shared/aggregate?ids=1,1|ids",
+        "api/shared/aggregate?ids=1&timeoutMs=0|timeoutMs",
+        "api/pooled/limited?concurrency=0|concurrency",
+        "api/pooled/limited?n=1001|n",
+        "api/per-call/blocking?ms=10001|ms",
+        "api/shared/stream?n=0|n",
+        "api/shared/stream?n=1000&intervalMs=10|n * intervalMs",
+        "api/bogus/hello|mode",
+        "api/direct/limited|scenario",
+        "downstream/users/0|id",
+        "downstream/users/1?fail=maybe|fail",
+    })
+    void badParameter_400NamingItAndItsBounds(String caseText) {
+        String[] parts = caseText.split("\\|");
+        JsonNode problem = problem(parts[0], 400);
+
+        assertThat(problem.get("type").asText()).isEqualTo("urn:loopbridge:demo:bad-parameter");
+        assertThat(problem.get("param").asText()).isEqualTo(parts[1]);
+        assertThat(problem.get("bounds").asText()).isNotBlank();
+        assertThat(problem.get("detail").asText()).startsWith(parts[1] + ": ");
+    }
+
+    @Test
+    void unknownScenario_404ListingTheScenarios() {
+        assertThat(problem("api/shared/nope", 404).get("detail").asText())
+                .contains("no scenario 'nope'", "hello", "aggregate", "stream");
+    }
+
+    // ------------------------------------------------------------------ direct baseline, downstream, stats, page
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"hello", "sleep?ms=20", "aggregate?ids=1,2&fail=2&delayMs=5"})
+    void direct_sameWorkOnTheRequestThread(String scenario) {
+        JsonNode body = ok("api/direct/" + scenario);
+
+        assertThat(body.get("mode").asText()).isEqualTo("direct");
+        if (body.has("thread")) {
+            assertThat(body.get("thread").asText()).startsWith("it-jetty-");
+        }
+        if (body.has("users")) {
+            assertThat(body.get("ok").asInt()).isEqualTo(1);
+            assertThat(body.get("failed").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void downstream_answersTheUserAfterTheDelay() {
+        HttpResponse<String> response = server.get("downstream/users/7?delayMs=20");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("name").asText()).isEqualTo("user-7");
+        assertThat(server.get("downstream/users/7?fail=true").statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void downstream_waitsWithoutHoldingAJettyThread() {
+        int requests = 3 * DemoServer.JETTY_THREADS;
+        long start = System.nanoTime();
+
+        List<HttpResponse<String>> responses = IntStream.range(0, requests)
+                .mapToObj(i -> server.getAsync("downstream/users/" + (i + 1) + "?delayMs=1000")).toList()
+                .stream().map(CompletableFuture::join).toList();
+
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat(elapsedMs).as("%d one-second waits on %d Jetty threads: at least 3 s if each held a thread",
+                requests, DemoServer.JETTY_THREADS).isLessThan(2_500);
+    }
+
+    @Test
+    void stats_everyBridgeWithItsCounters() {
+        ok("api/pooled/hello");
+
+        JsonNode bridges = ok("api/stats").get("bridges");
+
+        assertThat(bridges).extracting(b -> b.get("name").asText()).containsExactly("per-call", "pooled", "shared");
+        assertThat(bridges).extracting(b -> b.get("mode").asText())
+                .containsExactly("PER_CALL", "PER_CALL_POOLED", "SHARED");
+        assertThat(server.stats("pooled").get("calls").asLong()).isPositive();
+        assertThat(server.stats("pooled").get("maxInFlight").asInt()).isEqualTo(MAX_IN_FLIGHT);
+        assertThat(server.stats("pooled").get("timeoutMs").asInt()).isEqualTo(1500);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"|text/html|<title>loopbridge demo", "app.js|text/javascript|function burst(",
+        "app.css|text/css|font-family"})
+    void page_servedFromTheWar(String caseText) {
+        String[] parts = caseText.split("\\|");
+        HttpResponse<String> response = server.get(parts[0]);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith(parts[1]));
+        assertThat(response.body()).contains(parts[2]);
+    }
+
+    private static Map<Integer, JsonNode> byId(JsonNode users) {
+        List<JsonNode> list = new ArrayList<>();
+        users.forEach(list::add);
+        return list.stream().collect(Collectors.toMap(u -> u.get("id").asInt(), Function.identity()));
+    }
+}
