@@ -65,9 +65,10 @@ final class BridgeCall<T> implements Runnable {
 
     /** The body as the loop runs it: records the lag and arms the timeout first. Loop thread. */
     private CompletionStage<T> start(EventLoop loop) throws Exception {
-        bridge.counters.recordLag(System.nanoTime() - admittedAt);
-        if (loopTimesOut) {
+        if (loopTimesOut) { // PER_CALL run: the body starts on the caller's own thread, there is no lag
             timer = loop.callLater(timeout, this::expire);
+        } else {
+            bridge.counters.recordLag(System.nanoTime() - admittedAt);
         }
         return body.call(loop);
     }

@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param loopsCreated event loops created (one per call in the per-call modes)
  * @param loopsClosed event loops closed
  * @param leftoverTasksCancelled tasks still pending when a per-call body completed, cancelled
- * @param loopLag smoothed delay between a call's admission and its body starting on the loop
+ * @param loopLag smoothed delay between a call's admission and its body starting on the loop (0 for
+ *     PER_CALL {@code run}, whose body starts on the caller's own thread)
  * @param maxLoopLag the largest such delay seen
  */
 public record BridgeStats(String name, BridgeMode mode, long calls, long successes, long failures, long timeouts,

@@ -134,8 +134,19 @@ class BridgeStatsTest {
 
     // ------------------------------------------------------------------ loop lag
 
+    @Test
+    void loopLag_perCallRun_isZeroAsTheBodyStartsOnTheCallersThread() {
+        LoopBridge bridge = fx.bridge(BridgeMode.PER_CALL, b -> b.timeout(TIMEOUT));
+        for (int i = 0; i < 10; i++) {
+            bridge.run(l -> CompletableFuture.completedFuture(null));
+        }
+
+        assertThat(bridge.stats().loopLag()).isZero();
+        assertThat(bridge.stats().maxLoopLag()).isZero();
+    }
+
     @ParameterizedTest
-    @EnumSource(BridgeMode.class)
+    @EnumSource(value = BridgeMode.class, names = {"SHARED", "PER_CALL_POOLED"})
     void loopLag_afterCalls_isNonNegativeAndAtMostItsMax(BridgeMode mode) {
         LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT));
         for (int i = 0; i < 10; i++) {
