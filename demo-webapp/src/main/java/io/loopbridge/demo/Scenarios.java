@@ -35,7 +35,7 @@ import org.springframework.web.ErrorResponseException;
  *   <tr><td>limited</td><td>{@code n} tasks in [1, 1000] (20), {@code concurrency} in [1, 100] (4), {@code taskMs} in [0, 1000] (20)</td></tr>
  *   <tr><td>blocking</td><td>{@code ms} in [0, 10000], default 50: blocking work through runInExecutor</td></tr>
  *   <tr><td>nested</td><td>none: calls the bridge from its own loop, refused with 500</td></tr>
- *   <tr><td>cpu</td><td>{@code rounds} in [1, 10000], default 24: about 100 µs of hashing on the loop ({@link CpuWork})</td></tr>
+ *   <tr><td>cpu</td><td>{@code rounds} in [1, 10000], default 64: about 100 µs of hashing on the loop ({@link CpuWork})</td></tr>
  * </table>
  */
 @Component

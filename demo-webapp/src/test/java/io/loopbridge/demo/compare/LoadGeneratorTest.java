@@ -28,6 +28,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LoadGeneratorTest {
     private static final Duration LONG_WINDOW = Duration.ofSeconds(30);
+
+    static {
+        // com.sun.net.httpserver writes headers and body separately: without TCP_NODELAY each response waits
+        // for the client's delayed ACK (read once, when its ServerConfig class is first loaded)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     private HttpServer server;
     private ExecutorService serverThreads;
     private final AtomicLong served = new AtomicLong();
