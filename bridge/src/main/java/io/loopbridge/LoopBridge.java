@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,18 +149,15 @@ public final class LoopBridge implements AutoCloseable {
     public <T> T run(AsyncCallable<T> body, Duration timeout) {
         Checks.notNull(body, "body");
         Checks.positive(timeout, "timeout");
+        countCall();
         DefaultEventLoop running = LoopManager.runningLoop();
         if (running != null) {
-            // counted as a call and refused before maxInFlight is consulted, taking no slot: under load too a
-            // nested run is reported as the bug it is, not as a 503 (NestedRunAtMaxInFlightTest, found by the fuzzer)
-            if (closed) {
-                throw closedException();
-            }
-            counters.calls.increment();
+            // refused before maxInFlight is consulted, taking no slot: under load too a nested run is
+            // reported as the bug it is, not as a 503 (NestedRunAtMaxInFlightTest, found by the fuzzer)
             counters.nestedRefusals.increment();
             throw NestedLoopException.refuse("LoopBridge.run (bridge '" + name + "')", running);
         }
-        admit();
+        takeSlot();
         BridgeCall<T> call;
         if (mode == BridgeMode.PER_CALL) {
             call = new BridgeCall<>(this, body, null, timeout, true);
@@ -182,7 +180,8 @@ public final class LoopBridge implements AutoCloseable {
      */
     public <T> CompletableFuture<T> submit(AsyncCallable<T> body) {
         Checks.notNull(body, "body");
-        admit();
+        countCall();
+        takeSlot();
         BridgeCall<T> call = start(body, timeout);
         call.expireAfter(timeout); // the loop's own timer cannot fire while the loop is stuck or the call queued
         return call.outcome;
@@ -235,17 +234,30 @@ public final class LoopBridge implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
-    /** Takes an in-flight slot, or refuses at once. */
-    private void admit() {
+    /** Refuses calls to a closed bridge (uncounted); counts every other call. */
+    private void countCall() {
         if (closed) {
             throw closedException();
         }
         counters.calls.increment();
-        if (counters.inFlight.incrementAndGet() > maxInFlight) {
-            counters.inFlight.decrementAndGet();
-            counters.rejections.increment();
-            throw new BridgeRejectedException("bridge '" + name + "' (" + mode + ") has " + maxInFlight
-                    + " calls in flight (maxInFlight): call refused; retry later, or raise maxInFlight", maxInFlight);
+    }
+
+    /**
+     * Takes an in-flight slot, or refuses at once. Compare-and-set, so that the count never reads above
+     * maxInFlight and a call is refused only when every slot is really taken.
+     */
+    private void takeSlot() {
+        AtomicLong inFlight = counters.inFlight;
+        for (long n = inFlight.get(); ; n = inFlight.get()) {
+            if (n >= maxInFlight) {
+                counters.rejections.increment();
+                throw new BridgeRejectedException("bridge '" + name + "' (" + mode + ") has " + maxInFlight
+                        + " calls in flight (maxInFlight): call refused; retry later, or raise maxInFlight",
+                        maxInFlight);
+            }
+            if (inFlight.compareAndSet(n, n + 1)) {
+                return;
+            }
         }
     }
 
