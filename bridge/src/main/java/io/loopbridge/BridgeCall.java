@@ -247,11 +247,7 @@ final class BridgeCall<T> implements Runnable {
         }
 
         private void refuseOnLoop(String what) {
-            DefaultEventLoop running = LoopManager.runningLoop();
-            if (running != null && !isDone()) {
-                throw NestedLoopException.refuse("a blocking " + what + " of a call of bridge '" + call.bridge.name()
-                        + "'", running);
-            }
+            NestedLoopException.refuseBlockingWait(this, what, "call of bridge", call.bridge.name());
         }
     }
 }

@@ -130,13 +130,7 @@ public class LoopFuture<T> extends CompletableFuture<T> {
 
     private void refuseBlockingOnLoop(String what) {
         observed = true;
-        if (!isDone()) {
-            DefaultEventLoop running = LoopManager.runningLoop();
-            if (running != null) {
-                throw NestedLoopException.refuse("a blocking " + what + " of an unfinished future of event loop '"
-                        + loop.name() + "'", running);
-            }
-        }
+        NestedLoopException.refuseBlockingWait(this, what, "future of event loop", loop.name());
     }
 
     /**
