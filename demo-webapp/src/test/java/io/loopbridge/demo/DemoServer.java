@@ -1,9 +1,13 @@
 package io.loopbridge.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,6 +108,29 @@ final class DemoServer implements AutoCloseable {
 
     URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/" + pathAndQuery);
+    }
+
+    /** The server's socket address (127.0.0.1 and its ephemeral port): for raw-socket clients. */
+    InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", connector.getLocalPort());
+    }
+
+    /**
+     * Waits until no bridge has a call in flight (at most {@code atMost}), then checks that every bridge's
+     * counters add up: calls = successes + failures + timeouts + rejections + nested refusals.
+     */
+    void assertBridgesSettled(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            for (JsonNode bridge : json(get("api/stats")).get("bridges")) {
+                assertThat(bridge.get("inFlight").asLong()).as("calls in flight on %s", bridge).isZero();
+            }
+        });
+        for (JsonNode bridge : json(get("api/stats")).get("bridges")) {
+            long ended = bridge.get("successes").asLong() + bridge.get("failures").asLong()
+                    + bridge.get("timeouts").asLong() + bridge.get("rejections").asLong()
+                    + bridge.get("nestedRefusals").asLong();
+            assertThat(ended).as("the outcomes of %s add up to its calls", bridge).isEqualTo(bridge.get("calls").asLong());
+        }
     }
 
     HttpClient http() {

@@ -3,7 +3,6 @@ package io.loopbridge.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -28,14 +27,15 @@ class RedeployIT {
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         try (DemoServer server = DemoServer.start()) {
             loaders.add(cycle(server, 0)); // warm-up: JVM-wide threads a first deployment starts for good
-            int baseline = settledThreadCount();
+            int baseline = JvmProbe.settledThreadCount();
 
             for (int i = 1; i <= CYCLES; i++) {
                 loaders.add(cycle(server, i));
             }
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    assertThat(settledThreadCount()).as("live threads (baseline %d): %s", baseline, threadNames())
+                    assertThat(JvmProbe.settledThreadCount())
+                            .as("live threads (baseline %d): %s", baseline, JvmProbe.threadNames())
                             .isLessThanOrEqualTo(baseline + TOLERANCE));
             // JDK 17 may keep the last web app reachable through a MethodHandle asType cache (JDK-8280473)
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
@@ -56,29 +56,14 @@ class RedeployIT {
         for (CompletableFuture<HttpResponse<String>> call : calls) {
             assertThat(call.join().statusCode()).as("cycle %d: %s", i, call.join().uri()).isEqualTo(200);
         }
-        assertThat(loopbridgeThreads()).as("cycle %d: threads while deployed", i).isNotEmpty();
+        assertThat(JvmProbe.loopbridgeThreads()).as("cycle %d: threads while deployed", i).isNotEmpty();
 
         server.undeploy();
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                assertThat(loopbridgeThreads()).as("cycle %d: loopbridge threads after undeploy", i).isEmpty());
+                assertThat(JvmProbe.loopbridgeThreads()).as("cycle %d: loopbridge threads after undeploy", i).isEmpty());
         System.out.printf("cycle %d: %d ms%n", i, (System.nanoTime() - start) / 1_000_000);
         return loader;
-    }
-
-    private static List<String> loopbridgeThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("loopbridge-")).sorted().toList();
-    }
-
-    private static String threadNames() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList().toString();
-    }
-
-    /** Live threads, after a GC so that threads owned by collectable objects (a JDK HttpClient's selector) end. */
-    private static int settledThreadCount() {
-        System.gc();
-        return ManagementFactory.getThreadMXBean().getThreadCount();
     }
 
     private static long reachable(List<WeakReference<ClassLoader>> loaders) {

@@ -1,13 +1,8 @@
 package io.loopbridge.demo.compare;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,8 +16,8 @@ import org.HdrHistogram.Histogram;
 /**
  * A closed-loop HTTP/1.1 load generator for loopback targets: {@code connections} client threads, each
  * with one keep-alive socket, each sending its next {@code GET} as soon as the previous one was answered.
- * Raw sockets rather than the JDK {@code HttpClient}: the client's own CPU per request is a few
- * microseconds, so on a small machine most of the CPU is left to the server being measured.
+ * Raw sockets ({@link HttpConnection}) rather than the JDK {@code HttpClient}: the client's own CPU per
+ * request is a few microseconds, so on a small machine most of the CPU is left to the server being measured.
  *
  * <p>A run has a warm-up and a measurement window. A request is counted (status and latency) when its
  * response completes inside the window. Bounded twice: clients send nothing after the window ends, and
@@ -98,8 +93,7 @@ public final class LoadGenerator {
         if (!pathAndQuery.startsWith("/") || pathAndQuery.chars().anyMatch(c -> c <= ' ' || c > '~')) {
             throw new IllegalArgumentException("an absolute path with no spaces or control characters: " + pathAndQuery);
         }
-        byte[] request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + target.getPort()
-                + "\r\nAccept: */*\r\nUser-Agent: loopbridge-compare\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = HttpConnection.get(pathAndQuery, target.getPort());
         long start = System.nanoTime();
         long windowStart = start + settings.warmup().toNanos();
         long windowEnd = windowStart + settings.measure().toNanos();
@@ -141,30 +135,25 @@ public final class LoadGenerator {
 
     /** One closed-loop client: one thread, one keep-alive connection at a time. Fields read after join. */
     private static final class Client implements Runnable {
-        private final InetSocketAddress target;
         private final byte[] request;
         private final long windowStart;
         private final long windowEnd;
         private final AtomicLong budget;
         private final AtomicLong sent;
-        private final int timeoutMillis;
+        private final HttpConnection connection;
         final Histogram latency = new Histogram(HIGHEST_NANOS, 3);
         final Map<Integer, Long> byStatus = new TreeMap<>();
         long counted;
         long lastCounted;
-        private Socket socket;
-        private InputStream in;
-        private OutputStream out;
 
         Client(InetSocketAddress target, byte[] request, long windowStart, long windowEnd, AtomicLong budget,
                 AtomicLong sent, int timeoutMillis) {
-            this.target = target;
             this.request = request;
             this.windowStart = windowStart;
             this.windowEnd = windowEnd;
             this.budget = budget;
             this.sent = sent;
-            this.timeoutMillis = timeoutMillis;
+            this.connection = new HttpConnection(target, timeoutMillis);
         }
 
         @Override
@@ -175,10 +164,9 @@ public final class LoadGenerator {
                     long t0 = System.nanoTime();
                     int status;
                     try {
-                        status = exchange();
+                        status = connection.exchange(request, OutputStream.nullOutputStream());
                     } catch (IOException | RuntimeException e) {
-                        status = IO_ERROR;
-                        closeQuietly();
+                        status = IO_ERROR; // the connection closed itself: the next request reconnects
                     }
                     long t1 = System.nanoTime();
                     if (t1 >= windowStart && t1 <= windowEnd) {
@@ -189,118 +177,8 @@ public final class LoadGenerator {
                     }
                 }
             } finally {
-                closeQuietly();
+                connection.close();
             }
-        }
-
-        /** Sends the request and reads the whole response; the status. */
-        private int exchange() throws IOException {
-            if (socket == null) {
-                socket = new Socket();
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(timeoutMillis);
-                socket.connect(target, timeoutMillis);
-                in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-                out = socket.getOutputStream();
-            }
-            out.write(request);
-            out.flush();
-            String statusLine = line(in);
-            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-                throw new IOException("not an HTTP/1.x status line: " + statusLine);
-            }
-            int status = Integer.parseInt(statusLine.substring(9, 12));
-            long length = -1;
-            boolean chunked = false;
-            boolean close = statusLine.startsWith("HTTP/1.0");
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = header.substring(0, colon).trim();
-                String value = header.substring(colon + 1).trim();
-                if (name.equalsIgnoreCase("content-length")) {
-                    length = Long.parseLong(value);
-                } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                    chunked = value.toLowerCase().contains("chunked");
-                } else if (name.equalsIgnoreCase("connection")) {
-                    close |= value.equalsIgnoreCase("close");
-                }
-            }
-            if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
-                length = 0;
-            }
-            if (chunked) {
-                for (long size = chunkSize(line(in)); size > 0; size = chunkSize(line(in))) {
-                    skip(in, size);
-                    line(in); // CRLF after the chunk
-                }
-                while (!line(in).isEmpty()) {
-                    // trailers
-                }
-            } else if (length >= 0) {
-                skip(in, length);
-            } else {
-                while (in.read() >= 0) {
-                    // body delimited by the end of the connection
-                }
-                close = true;
-            }
-            if (close) {
-                closeQuietly();
-            }
-            return status;
-        }
-
-        private void closeQuietly() {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing a loopback socket we own: nothing to do
-                }
-                socket = null;
-            }
-        }
-    }
-
-    private static long chunkSize(String line) throws IOException {
-        int semicolon = line.indexOf(';');
-        try {
-            return Long.parseLong((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
-        } catch (NumberFormatException e) {
-            throw new IOException("bad chunk size line: " + line, e);
-        }
-    }
-
-    /** One CRLF- (or LF-) terminated line of ASCII, without the terminator. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new EOFException("connection closed mid-response");
-            }
-            if (c != '\r') {
-                line.append((char) c);
-            }
-            if (line.length() > 16 * 1024) {
-                throw new IOException("header line over 16 KiB");
-            }
-        }
-        return line.toString();
-    }
-
-    private static void skip(InputStream in, long n) throws IOException {
-        while (n > 0) {
-            long skipped = in.skip(n);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new EOFException("connection closed mid-body");
-                }
-                skipped = 1;
-            }
-            n -= skipped;
         }
     }
 }
