@@ -1,6 +1,7 @@
 package io.loopbridge;
 
 import io.loopbridge.internal.Failures;
+import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,6 +39,8 @@ import java.util.function.Function;
  * @param <T> the value type
  */
 public class LoopFuture<T> extends CompletableFuture<T> {
+    /** The completions waiting for the relay running on this thread; null when none runs. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> RELAYS = new ThreadLocal<>();
     final DefaultEventLoop loop;
     /**
      * What {@link #cancel} propagates to: a {@link Future}, a {@link TimerHandle}, an array of those,
@@ -296,21 +299,48 @@ public class LoopFuture<T> extends CompletableFuture<T> {
         return result;
     }
 
-    /** Completes this future with {@code stage}'s outcome, and awaits {@code stage} meanwhile. */
+    /**
+     * Completes this future with {@code stage}'s outcome, and awaits {@code stage} meanwhile. The
+     * completion runs on the thread that completes {@code stage}, through {@link #relay}.
+     */
     void relayFrom(CompletionStage<? extends T> stage) {
         awaited = LoopOps.futureOf(stage);
         if (isDone()) { // cancelled while wiring: pass it on
             cancelAwaited(awaited);
             return;
         }
-        LoopOps.whenDone(stage, (v, e) -> {
+        LoopOps.whenDone(stage, (v, e) -> relay(() -> {
             awaited = null;
             if (e == null) {
                 complete(v);
             } else {
                 completeExceptionally(Failures.wrap(e));
             }
-        });
+        }));
+    }
+
+    /**
+     * Runs {@code completion} now or, when a relay is already running on this thread, right after it
+     * (a trampoline). The innermost of N nested {@code thenCompose} stages then completes the N outer
+     * ones one after the other, not each inside the previous one's completion: N frames deep, a
+     * recursive async loop of a few thousand steps overflowed the stack, CompletableFuture swallowed
+     * the StackOverflowError, and the outer stages stayed pending for ever.
+     */
+    private static void relay(Runnable completion) {
+        ArrayDeque<Runnable> later = RELAYS.get();
+        if (later != null) {
+            later.add(completion);
+            return;
+        }
+        later = new ArrayDeque<>();
+        RELAYS.set(later);
+        try {
+            for (Runnable next = completion; next != null; next = later.poll()) {
+                next.run();
+            }
+        } finally {
+            RELAYS.remove(); // nothing of this class stays on a container thread
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.loopbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +142,37 @@ class LoopFutureCallbackTest {
         assertThat(derived).allSatisfy(d -> assertThat(d).isInstanceOfSatisfying(LoopFuture.class,
                 lf -> assertThat(lf.loop()).isSameAs(loop)));
         loop.close();
+    }
+
+    /**
+     * An async loop written as recursion ({@code sleep(0).thenCompose(v -> next step)}, as the demo's stream
+     * does) completes however deep: the innermost stage's completion is relayed to the outer ones one after
+     * the other, not nested. Nested, a few thousand steps overflowed the stack; CompletableFuture swallowed the
+     * StackOverflowError and the outer stages stayed pending for ever (found through the demo's BadInputFuzzIT).
+     */
+    @Test
+    void thenCompose_recursiveLoopOf100000Steps_completes() {
+        int last = LoopManager.run(loop -> steps(loop, 0, 100_000, CompletableFuture.completedFuture(100_000)));
+
+        assertThat(last).isEqualTo(100_000);
+    }
+
+    @Test
+    void thenCompose_failureAfter100000Steps_reachesTheOutermostStage() {
+        IllegalStateException last = new IllegalStateException("the last step failed");
+
+        Throwable thrown = catchThrowable(() -> LoopManager.run(loop -> steps(loop, 0, 100_000,
+                CompletableFuture.<Integer>failedFuture(last))));
+
+        assertThat(thrown).isSameAs(last);
+    }
+
+    /** Steps {@code i} to {@code n}, one loop iteration each, each composed on the previous; then {@code end}. */
+    private static CompletionStage<Integer> steps(EventLoop loop, int i, int n, CompletionStage<Integer> end) {
+        if (i == n) {
+            return end;
+        }
+        return loop.sleep(Duration.ZERO).thenCompose(v -> steps(loop, i + 1, n, end));
     }
 
     @Test

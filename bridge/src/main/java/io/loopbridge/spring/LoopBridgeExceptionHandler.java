@@ -17,6 +17,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Maps loopbridge's exceptions to RFC 9457 problem details ({@code application/problem+json}):
@@ -31,10 +33,17 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  *   <tr><td>{@link AsyncExecutionException}</td><td>500</td><td>{@code causeType}: the checked exception's class</td></tr>
  * </table>
  *
+ * <p>A response that is already committed cannot carry a problem any more: a stream ({@link LoopStreams})
+ * whose call fails after its first bytes were sent, with a bridge timeout for example. Every handler
+ * here then rethrows the exception ({@link #rethrowIfCommitted}): it goes on to the container as if this
+ * advice were not there, and the container ends the response abnormally, so the client sees an
+ * incomplete response (an unterminated chunked body) rather than a problem appended to a 200 body.
+ *
  * <p>It has the lowest precedence: to answer differently, declare your own {@code @ControllerAdvice}
  * with an {@code @Order} of higher precedence (any value below {@code Ordered.LOWEST_PRECEDENCE})
  * handling the same exceptions, or subclass this one and override a method (a subclass annotated
- * {@code @RestControllerAdvice @Order(0)} takes over).
+ * {@code @RestControllerAdvice @Order(0)} takes over; an override should call {@link #rethrowIfCommitted}
+ * first).
  *
  * <p>Threads: Spring calls it on the request thread, or on the container thread of the async dispatch
  * when the exception came from a returned {@code CompletionStage}.
@@ -49,6 +58,7 @@ public class LoopBridgeExceptionHandler {
     /** 504: the call did not complete within its bridge's timeout; its task was cancelled. */
     @ExceptionHandler(LoopTimeoutException.class)
     public ResponseEntity<ProblemDetail> timeout(LoopTimeoutException e) {
+        rethrowIfCommitted(e);
         ProblemDetail problem = problem(HttpStatus.GATEWAY_TIMEOUT, "loop-timeout", "Async call timed out", e.getMessage());
         problem.setProperty("timeoutMs", e.timeout().toMillis());
         return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(problem);
@@ -57,6 +67,7 @@ public class LoopBridgeExceptionHandler {
     /** 503 with {@code Retry-After}: the bridge refused the call because {@code maxInFlight} calls were running. */
     @ExceptionHandler(BridgeRejectedException.class)
     public ResponseEntity<ProblemDetail> rejected(BridgeRejectedException e) {
+        rethrowIfCommitted(e);
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "bridge-rejected", "Too many async calls in flight",
                 e.getMessage());
         problem.setProperty("maxInFlight", e.maxInFlight());
@@ -67,6 +78,7 @@ public class LoopBridgeExceptionHandler {
     /** 503 with {@code Retry-After}: the shared loop died during the call; the next call runs on a new loop thread. */
     @ExceptionHandler(LoopTerminatedException.class)
     public ResponseEntity<ProblemDetail> terminated(LoopTerminatedException e) {
+        rethrowIfCommitted(e);
         log.warn("answering 503: {}", e.getMessage());
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "loop-terminated", "Event loop terminated",
                 e.getMessage());
@@ -77,6 +89,7 @@ public class LoopBridgeExceptionHandler {
     /** 500 with the guard's message: code on a loop thread tried to block on a loop; it is a bug to fix. */
     @ExceptionHandler(NestedLoopException.class)
     public ResponseEntity<ProblemDetail> nested(NestedLoopException e) {
+        rethrowIfCommitted(e);
         log.error("answering 500: a blocking loop call was made from async code", e);
         return ResponseEntity.internalServerError()
                 .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "nested-loop", "Nested event loop refused", e.getMessage()));
@@ -85,12 +98,25 @@ public class LoopBridgeExceptionHandler {
     /** 500 naming the checked exception that the async code failed with. */
     @ExceptionHandler(AsyncExecutionException.class)
     public ResponseEntity<ProblemDetail> asyncFailure(AsyncExecutionException e) {
+        rethrowIfCommitted(e);
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         log.error("answering 500: async code failed", e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "async-failure", "Async code failed",
                 "async code failed with " + cause.getClass().getName() + ": " + cause.getMessage());
         problem.setProperty("causeType", cause.getClass().getName());
         return ResponseEntity.internalServerError().body(problem);
+    }
+
+    /**
+     * Rethrows {@code failure} when the response of the current request is already committed (a stream
+     * that failed midway): no status or problem can be sent any more, and writing one would append it to
+     * the body. The container then ends the response abnormally.
+     */
+    protected void rethrowIfCommitted(RuntimeException failure) {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                && attributes.getResponse() != null && attributes.getResponse().isCommitted()) {
+            throw failure;
+        }
     }
 
     /** The {@code Retry-After} of a 503; default 1 s. Override to derive it from the load. */

@@ -36,6 +36,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  *   <li><b>Outcome.</b> The emitter is completed when the producer's stage completed and every item was
  *   written; completed with the error when the producer failed or the bridge call failed (for example
  *   with {@code LoopTimeoutException}: the whole stream is one call and must fit the bridge's timeout).
+ *   The response is committed by then, so the failure is not answered with a problem: the container ends
+ *   the response abnormally ({@link LoopBridgeExceptionHandler}).
  *   An {@link SseEmitter.SseEventBuilder} item sent to an {@code SseEmitter} is written as that event.</li>
  * </ul>
  *
@@ -57,7 +59,10 @@ public final class LoopStreams {
      * items, as one {@code submit} call of {@code bridge}, and returns that call's future (cancelling it
      * ends the stream). Call it before returning the emitter from the controller.
      *
-     * @param writeExecutor where items are written to the client (blocking I/O); null for the default
+     * @param writeExecutor where items are written to the client (blocking I/O); null for the default, the
+     *     loop's executor for blocking work. That one is shared with {@code runInExecutor}: where blocking
+     *     work can fill it, pass an executor of the streams' own, or every write waits behind that work and
+     *     a stream can outlive its bridge timeout (the demo's {@code StreamWriters}).
      * @throws BridgeRejectedException if the bridge has {@code maxInFlight} calls in flight (a 503)
      * @throws IllegalStateException if the bridge is closed
      */

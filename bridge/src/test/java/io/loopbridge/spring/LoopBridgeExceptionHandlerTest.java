@@ -1,6 +1,7 @@
 package io.loopbridge.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -10,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loopbridge.LoopTimeoutException;
+import jakarta.servlet.ServletException;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -87,6 +89,30 @@ class LoopBridgeExceptionHandlerTest {
         Map<String, Object> problem = problem(mvc.perform(asyncDispatch(started)).andExpect(status().isGatewayTimeout()));
 
         assertThat(problem).containsEntry("type", "urn:loopbridge:problem:loop-timeout");
+    }
+
+    /**
+     * A stream whose bridge call times out after its response was committed (an item was sent) gets no problem:
+     * a JSON converter would append the 504 problem to the 200 body. The exception goes on to the container,
+     * which ends the response abnormally. (Found through the demo's BadInputFuzzIT.)
+     */
+    @Test
+    void loopTimeout_ofACommittedStream_noProblemAppended_theFailureGoesToTheContainer() throws Exception {
+        MvcResult started = mvc.perform(get("/stream/json/timeout")).andExpect(request().asyncStarted()).andReturn();
+
+        assertThatThrownBy(() -> mvc.perform(asyncDispatch(started))).isInstanceOf(ServletException.class)
+                .hasCauseInstanceOf(LoopTimeoutException.class);
+        assertThat(started.getResponse().getStatus()).isEqualTo(200);
+        assertThat(started.getResponse().getContentAsString()).isEqualTo("{\"item\":0}");
+    }
+
+    @Test
+    void loopTimeout_ofAStreamThatSentNothing_504ProblemDetail() throws Exception {
+        MvcResult started = mvc.perform(get("/stream/timeout")).andExpect(request().asyncStarted()).andReturn();
+
+        ResultActions answer = mvc.perform(asyncDispatch(started)).andExpect(status().isGatewayTimeout());
+
+        assertThat(problem(answer)).containsEntry("type", "urn:loopbridge:problem:loop-timeout");
     }
 
     /** The response is {@code application/problem+json}; returns its fields. */

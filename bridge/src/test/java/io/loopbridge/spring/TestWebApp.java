@@ -6,6 +6,7 @@ import io.loopbridge.LoopBridge;
 import io.loopbridge.LoopFuture;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** A small Spring MVC application using loopbridge the way users do, for the MockMvc tests. */
@@ -160,6 +162,15 @@ class TestWebApp implements LoopBridgeConfigurer {
         SseEmitter streamTimeout() {
             SseEmitter emitter = new SseEmitter(Duration.ofMinutes(1).toMillis());
             LoopStreams.pipe(shortBridge, emitter, 2, (loop, queue) -> loop.sleep(ONE_HOUR));
+            return emitter;
+        }
+
+        /** One JSON item, then over the bridge's timeout: a JSON converter could write a problem after it. */
+        @GetMapping(path = "/stream/json/timeout", produces = MediaType.APPLICATION_JSON_VALUE)
+        ResponseBodyEmitter jsonStreamTimeout() {
+            ResponseBodyEmitter emitter = new ResponseBodyEmitter(Duration.ofMinutes(1).toMillis());
+            LoopStreams.pipe(shortBridge, emitter, 2, (loop, queue) -> queue.put(Map.of("item", 0))
+                    .thenCompose(v -> loop.sleep(ONE_HOUR)));
             return emitter;
         }
     }

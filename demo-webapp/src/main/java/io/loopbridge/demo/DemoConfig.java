@@ -17,7 +17,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The demo's Spring configuration: Web MVC, one bridge per {@link DemoMode} (named like the mode), the
- * page's static files, and the helpers (timer, HTTP client, meter registry).
+ * page's static files, and the helpers (timer, HTTP client, the streams' writers, meter registry).
  *
  * <p>Settings, as system properties of the JVM running the container:
  * <ul>
@@ -56,6 +56,11 @@ public class DemoConfig implements LoopBridgeConfigurer, WebMvcConfigurer {
     @Bean(destroyMethod = "close")
     DownstreamClient downstreamClient() {
         return new DownstreamClient();
+    }
+
+    @Bean(destroyMethod = "close")
+    StreamWriters streamWriters() {
+        return new StreamWriters();
     }
 
     @Bean

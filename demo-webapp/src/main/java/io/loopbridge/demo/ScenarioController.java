@@ -28,17 +28,20 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * 500 nested, 503 over maxInFlight, 504 over the bridge's timeout (the last three mapped by
  * loopbridge's {@code LoopBridgeExceptionHandler}).
  *
- * <p>Threads: the handlers run on Jetty's request threads; the scenario bodies on the bridges' loops.
+ * <p>Threads: the handlers run on Jetty's request threads; the scenario bodies on the bridges' loops; the
+ * streams' events are written on {@link StreamWriters}.
  */
 @RestController
 @RequestMapping("/api/{mode}")
 final class ScenarioController {
     private final LoopBridges bridges;
     private final Scenarios scenarios;
+    private final StreamWriters streamWriters;
 
-    ScenarioController(LoopBridges bridges, Scenarios scenarios) {
+    ScenarioController(LoopBridges bridges, Scenarios scenarios, StreamWriters streamWriters) {
         this.bridges = bridges;
         this.scenarios = scenarios;
+        this.streamWriters = streamWriters;
     }
 
     @GetMapping("/{scenario}")
@@ -57,8 +60,11 @@ final class ScenarioController {
 
     /**
      * {@code n} "tick" events ([1, 1000], default 10) {@code intervalMs} apart ([0, 10000], default 100),
-     * then one "done" event. The stream is one bridge call, so n * intervalMs must stay below the
-     * bridge's timeout.
+     * then one "done" event. The stream is one bridge call, so it must end well within the bridge's
+     * timeout: {@code n * (intervalMs + 1)} at most 3/4 of it. Each tick costs its interval plus up to
+     * about a millisecond (the loop's timer, handing the event to the writer), and a quarter of the
+     * timeout is left for the call to start and for a loaded machine. (A stream that still times out
+     * has already answered 200: it cannot get a 504 any more, its response is cut short.)
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@PathVariable String mode, @RequestParam Map<String, String> params, HttpServletRequest request) {
@@ -66,12 +72,13 @@ final class ScenarioController {
         int n = call.params().intIn("n", 10, 1, 1000);
         int intervalMs = call.params().intIn("intervalMs", 100, 0, 10_000);
         long timeoutMs = call.bridge().timeout().toMillis();
-        if ((long) n * intervalMs >= timeoutMs) {
-            throw new BadParameterException("n * intervalMs", n + " * " + intervalMs,
-                    "below the bridge timeout of " + timeoutMs + " ms: the whole stream is one bridge call");
+        if ((long) n * (intervalMs + 1) > timeoutMs * 3 / 4) {
+            throw new BadParameterException("n * (intervalMs + 1)", n + " * (" + intervalMs + " + 1)", "at most "
+                    + timeoutMs * 3 / 4 + " ms, 3/4 of the bridge timeout of " + timeoutMs + " ms: the whole stream is"
+                    + " one bridge call, and each tick costs its interval plus up to about 1 ms");
         }
         SseEmitter emitter = new SseEmitter(timeoutMs + 5_000);
-        LoopStreams.pipe(call.bridge(), emitter, 4,
+        LoopStreams.pipe(call.bridge(), emitter, 4, streamWriters,
                 (loop, queue) -> ticks(loop, queue, mode, 0, n, Duration.ofMillis(intervalMs)));
         return emitter;
     }

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DemoEndpointsIT {
     static final int MAX_IN_FLIGHT = 16;
+    static final List<String> MODES = List.of("per-call", "pooled", "shared");
     static DemoServer server;
 
     @BeforeAll
@@ -201,6 +202,52 @@ class DemoEndpointsIT {
         assertThat(events.get(5)).contains("event:done", "\"n\":5");
     }
 
+    /**
+     * The longest streams the bound lets through ({@code n * (intervalMs + 1)} at most 1125 ms, 3/4 of the
+     * 1500 ms bridge timeout), in every mode at once, end with their "done" event. BadInputFuzzIT found that the
+     * former bound ({@code n * intervalMs} below the timeout) let through streams such as
+     * {@code n=1&intervalMs=1499} that timed out after answering 200, their connection cut short.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"n=1&intervalMs=1124", "n=562&intervalMs=1", "n=1000&intervalMs=0"})
+    void stream_longestValid_endsWithinTheBridgeTimeout_inEveryMode(String params) {
+        List<CompletableFuture<HttpResponse<String>>> streams = MODES.stream()
+                .map(mode -> server.getAsync("api/" + mode + "/stream?" + params)).toList();
+
+        for (CompletableFuture<HttpResponse<String>> stream : streams) {
+            HttpResponse<String> response = stream.join();
+            assertThat(response.statusCode()).as("%s: %s", response.uri(), response.body()).isEqualTo(200);
+            int n = Integer.parseInt(params.substring(2, params.indexOf('&')));
+            List<String> events = List.of(response.body().split("\n\n"));
+            assertThat(events).as("events of %s", response.uri()).hasSize(n + 1);
+            assertThat(events.get(n)).contains("event:done");
+        }
+    }
+
+    /**
+     * A stream is not held up by blocking work filling loopbridge's executor for blocking work (its
+     * {@code cores + 4} threads): its events are written on the demo's own writers. BadInputFuzzIT found streams
+     * of valid parameters cut short by their bridge timeout while {@code blocking} calls held that executor.
+     */
+    @Test
+    void stream_whileBlockingWorkFillsTheBlockingExecutor_endsInTime() {
+        int blockers = Runtime.getRuntime().availableProcessors() + 4 + 2;
+        List<CompletableFuture<HttpResponse<String>>> blocking = IntStream.range(0, blockers)
+                .mapToObj(i -> server.getAsync("api/" + MODES.get(i % 3) + "/async/blocking?ms=10000")).toList();
+        await().atMost(Duration.ofSeconds(5)).until(() -> MODES.stream()
+                .mapToLong(mode -> server.stats(mode).get("inFlight").asLong()).sum() == blockers);
+
+        long start = System.nanoTime();
+        HttpResponse<String> stream = server.get("api/shared/stream?n=5&intervalMs=0");
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.body()).contains("event:done");
+        assertThat(elapsedMs).as("5 events, while the blocking executor stays full until the 1500 ms timeout")
+                .isLessThan(750);
+        assertThat(blocking).allSatisfy(call -> assertThat(call.join().statusCode()).isEqualTo(504));
+    }
+
     @Test
     void stream_clientDisconnect_cancelsTheProducer() throws Exception {
         long successesBefore = server.stats("shared").get("successes").asLong();
@@ -234,7 +281,10 @@ class DemoEndpointsIT {
         "api/pooled/limited?n=1001|n",
         "api/per-call/blocking?ms=10001|ms",
         "api/shared/stream?n=0|n",
-        "api/shared/stream?n=1000&intervalMs=10|n * intervalMs",
+        "api/shared/stream?n=1000&intervalMs=10|n * (intervalMs + 1)",
+        "api/shared/stream?n=1&intervalMs=1499|n * (intervalMs + 1)",
+        "api/pooled/stream?n=1000&intervalMs=1|n * (intervalMs + 1)",
+        "api/per-call/stream?n=563&intervalMs=1|n * (intervalMs + 1)",
         "api/bogus/hello|mode",
         "api/direct/limited|scenario",
         "downstream/users/0|id",

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,7 +15,10 @@ import java.nio.charset.StandardCharsets;
  * whatever bytes the caller gives (so a fuzzer can send what no HTTP client library would), and the
  * response is read to its end (Content-Length, chunked, or the end of the connection). The socket is
  * opened on the first exchange and again after the server closed it ({@code Connection: close}) or
- * after {@link #close()}.
+ * after {@link #close()}. A server may also close a kept-alive connection without saying so (Jetty does
+ * after the 400 or 414 its parser answers to a malformed request): a request on a reused connection that
+ * the server closed before sending any byte of a response is sent again, once, on a new connection, as
+ * RFC 9112 section 9.3.1 allows for idempotent requests ({@link #retries()} counts them).
  *
  * <p>Threads: not thread-safe; one thread drives one connection.
  */
@@ -24,6 +28,16 @@ public final class HttpConnection implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private int retries;
+
+    /** The server closed the connection before sending any byte of a response. */
+    private static final class ClosedBeforeResponseException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedBeforeResponseException(Throwable cause) {
+            super("the server closed the connection before answering", cause);
+        }
+    }
 
     /**
      * @param target a loopback address
@@ -54,12 +68,25 @@ public final class HttpConnection implements AutoCloseable {
      * @throws IOException on an I/O error, a timeout or a malformed response: the connection is then closed
      */
     public int exchange(byte[] request, OutputStream body) throws IOException {
+        boolean reused = socket != null;
         try {
             return exchangeOnce(request, body);
+        } catch (ClosedBeforeResponseException stale) {
+            close();
+            if (!reused) {
+                throw stale;
+            }
+            retries++;
+            return exchange(request, body); // on a new connection: not retried again
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** How many requests were sent again because the server had closed their reused connection unannounced. */
+    public int retries() {
+        return retries;
     }
 
     private int exchangeOnce(byte[] request, OutputStream body) throws IOException {
@@ -71,9 +98,18 @@ public final class HttpConnection implements AutoCloseable {
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             out = socket.getOutputStream();
         }
-        out.write(request);
-        out.flush();
-        String statusLine = line(in);
+        int first;
+        try {
+            out.write(request);
+            out.flush();
+            first = in.read();
+        } catch (SocketException reset) { // reset or broken pipe: a socket the server had closed
+            throw new ClosedBeforeResponseException(reset);
+        }
+        if (first < 0) {
+            throw new ClosedBeforeResponseException(null);
+        }
+        String statusLine = first == '\n' ? "" : (char) first + line(in);
         if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);
         }
