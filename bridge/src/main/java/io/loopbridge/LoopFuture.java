@@ -339,7 +339,9 @@ public class LoopFuture<T> extends CompletableFuture<T> {
                 next.run();
             }
         } finally {
-            RELAYS.remove(); // nothing of this class stays on a container thread
+            // null, not remove(): the next relay's get() then finds the entry instead of inserting one;
+            // no object of this library stays on a container thread either way
+            RELAYS.set(null);
         }
     }
 

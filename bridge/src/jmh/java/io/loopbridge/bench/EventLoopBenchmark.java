@@ -80,6 +80,23 @@ public class EventLoopBenchmark {
         });
     }
 
+    /**
+     * A recursive async loop of 10 steps, each {@code sleep(0).thenCompose(next step)}: when the last
+     * completes, ten composed stages complete outward through LoopFuture's relay (a trampoline).
+     */
+    @Benchmark
+    @OperationsPerInvocation(COMPOSED_STEPS)
+    public Integer thenComposeChain() {
+        return LoopManager.run(loop -> composedSteps(loop, 0));
+    }
+
+    static final int COMPOSED_STEPS = 10;
+
+    private static CompletionStage<Integer> composedSteps(EventLoop loop, int i) {
+        return i == COMPOSED_STEPS ? COMPLETED_ONE
+                : loop.sleep(Duration.ZERO).thenCompose(v -> composedSteps(loop, i + 1));
+    }
+
     /** Baseline: kotlinx.coroutines {@code runBlocking { 1 }} on the caller thread. */
     @Benchmark
     public Object kotlinxRunBlocking() throws InterruptedException {
