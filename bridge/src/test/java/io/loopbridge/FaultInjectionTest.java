@@ -18,8 +18,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,32 +50,13 @@ class FaultInjectionTest {
 
     @RegisterExtension
     final BridgeFixture fx = new BridgeFixture();
-    private LogCapture bridgeLog;
-    private LogCapture loopLog;
-    private Thread.UncaughtExceptionHandler previousHandler;
-
-    @BeforeEach
-    void quietAndCatchSimulatedErrors() {
-        bridgeLog = LogCapture.of(LoopBridge.class); // loop deaths and stuck callbacks are logged: keep them off the console
-        loopLog = LogCapture.of(EventLoop.class);
-        previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> { // a dying shared loop thread rethrows it
-            if (!(failure instanceof OutOfMemoryError && "simulated".equals(failure.getMessage()))) {
-                if (previousHandler != null) {
-                    previousHandler.uncaughtException(thread, failure);
-                } else {
-                    failure.printStackTrace();
-                }
-            }
-        });
-    }
-
-    @AfterEach
-    void restore() {
-        Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-        loopLog.close();
-        bridgeLog.close();
-    }
+    /** Loop deaths and stuck callbacks are logged: kept off the console. */
+    @RegisterExtension
+    final LogCapture bridgeLog = LogCapture.of(LoopBridge.class);
+    @RegisterExtension
+    final LogCapture loopLog = LogCapture.of(EventLoop.class);
+    @RegisterExtension
+    final SimulatedOomHandler oom = new SimulatedOomHandler();
 
     /** The thread and the loop a quick body runs on. */
     private static String[] where(LoopBridge bridge) {

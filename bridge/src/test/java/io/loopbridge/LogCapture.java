@@ -7,6 +7,8 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,8 +21,11 @@ import org.slf4j.LoggerFactory;
  *     ...
  *     assertThat(log.messages(Level.ERROR)).anyMatch(m -> m.contains("..."));
  * }}</pre>
+ *
+ * <p>Or for every test of a class, from its creation to the end of each test:
+ * {@code @RegisterExtension final LogCapture log = LogCapture.of(LoopBridge.class);}
  */
-final class LogCapture implements AutoCloseable {
+final class LogCapture implements AutoCloseable, AfterEachCallback {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Level previousLevel;
@@ -53,6 +58,11 @@ final class LogCapture implements AutoCloseable {
     /** Formatted messages (arguments filled in) at {@code level}. */
     List<String> messages(Level level) {
         return events(level).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -10,8 +10,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,17 +25,8 @@ class PerCallLeftoversTest {
 
     @RegisterExtension
     final BridgeFixture fx = new BridgeFixture();
-    private LogCapture log;
-
-    @BeforeEach
-    void captureLog() {
-        log = LogCapture.of(LoopBridge.class);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(LoopBridge.class);
 
     /**
      * A body that starts a task named {@code name}, which waits forever and records (on the loop)

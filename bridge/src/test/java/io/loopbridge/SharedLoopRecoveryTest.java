@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,30 +24,16 @@ class SharedLoopRecoveryTest {
 
     @RegisterExtension
     final BridgeFixture fx = new BridgeFixture();
-    private LogCapture log;
+    /** The death is logged as an error: kept off the console. */
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(LoopBridge.class);
+    @RegisterExtension
+    final SimulatedOomHandler oom = new SimulatedOomHandler();
     private LoopBridge bridge;
-    private Thread.UncaughtExceptionHandler previousHandler;
 
     @BeforeEach
     void setUp() {
-        log = LogCapture.of(LoopBridge.class); // the death is logged as an error: keep it off the console
-        previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> { // the dying loop thread rethrows it
-            if (!(failure instanceof OutOfMemoryError && "simulated".equals(failure.getMessage()))) {
-                if (previousHandler != null) {
-                    previousHandler.uncaughtException(thread, failure);
-                } else {
-                    failure.printStackTrace();
-                }
-            }
-        });
         bridge = fx.bridge(BridgeMode.SHARED, b -> b.timeout(TIMEOUT));
-    }
-
-    @AfterEach
-    void tearDown() {
-        Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-        log.close();
     }
 
     /** The name of the thread and of the loop a body runs on. */

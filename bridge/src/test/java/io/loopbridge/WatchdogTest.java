@@ -12,8 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,17 +25,8 @@ class WatchdogTest {
 
     @RegisterExtension
     final BridgeFixture fx = new BridgeFixture();
-    private LogCapture log;
-
-    @BeforeEach
-    void captureLog() {
-        log = LogCapture.of(LoopBridge.class);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(LoopBridge.class);
 
     private List<String> watchdogWarnings() {
         return log.events(Level.WARN).stream().map(ILoggingEvent::getFormattedMessage)

@@ -70,7 +70,7 @@ final class BadInputs {
     static final int MAX_ASKED_MILLIS = 10_000;
     /** Jetty's default limit of the request line and headers: a longer target is answered 414 (or 431). */
     static final int JETTY_HEADER_LIMIT = 8 * 1024;
-    static final List<String> MODES = List.of("per-call", "pooled", "shared");
+    static final List<String> MODES = DemoMode.paths();
     static final List<String> SCENARIOS =
             List.of("hello", "sleep", "aggregate", "limited", "blocking", "nested", "cpu", "stream");
     static final List<String> DIRECT_SCENARIOS = List.of("hello", "sleep", "aggregate", "cpu");

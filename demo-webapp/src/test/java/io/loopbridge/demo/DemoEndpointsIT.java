@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DemoEndpointsIT {
     static final int MAX_IN_FLIGHT = 16;
-    static final List<String> MODES = List.of("per-call", "pooled", "shared");
+    static final List<String> MODES = DemoMode.paths();
     static DemoServer server;
 
     @BeforeAll
