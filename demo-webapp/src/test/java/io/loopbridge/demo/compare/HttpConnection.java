@@ -40,6 +40,25 @@ public final class HttpConnection implements AutoCloseable {
     }
 
     /**
+     * The response's head was read, but the server closed (or reset) the connection before the end of its
+     * body. The part of the body that arrived was written to the caller's stream.
+     */
+    public static final class IncompleteBodyException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public IncompleteBodyException(int status, IOException cause) {
+            super("the connection ended inside the body of a " + status + " response: " + cause, cause);
+            this.status = status;
+        }
+
+        /** The status of the response whose body was cut short. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
      * @param target a loopback address
      * @param timeoutMillis connect timeout and read timeout of every read
      */
@@ -65,6 +84,7 @@ public final class HttpConnection implements AutoCloseable {
      * ({@link OutputStream#nullOutputStream()} to drop it).
      *
      * @return the response's status
+     * @throws IncompleteBodyException when the connection ended after the head, before the end of the body
      * @throws IOException on an I/O error, a timeout or a malformed response: the connection is then closed
      */
     public int exchange(byte[] request, OutputStream body) throws IOException {
@@ -135,24 +155,36 @@ public final class HttpConnection implements AutoCloseable {
         if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
             length = 0;
         }
-        if (chunked) {
-            for (long size = chunkSize(line(in)); size > 0; size = chunkSize(line(in))) {
-                transfer(in, size, body);
-                line(in); // CRLF after the chunk
-            }
-            while (!line(in).isEmpty()) {
-                // trailers
-            }
-        } else if (length >= 0) {
-            transfer(in, length, body);
-        } else {
-            in.transferTo(body); // body delimited by the end of the connection
-            close = true;
+        try {
+            close |= readBody(in, chunked, length, body);
+        } catch (EOFException | SocketException cut) { // not a malformed chunk, not a read timeout
+            throw new IncompleteBodyException(status, cut);
         }
         if (close) {
             close();
         }
         return status;
+    }
+
+    /** Reads a body to {@code sink}; true when it was delimited by the end of the connection. */
+    private static boolean readBody(InputStream in, boolean chunked, long length, OutputStream sink)
+            throws IOException {
+        if (chunked) {
+            for (long size = chunkSize(line(in)); size > 0; size = chunkSize(line(in))) {
+                transfer(in, size, sink);
+                line(in); // CRLF after the chunk
+            }
+            while (!line(in).isEmpty()) {
+                // trailers
+            }
+            return false;
+        }
+        if (length >= 0) {
+            transfer(in, length, sink);
+            return false;
+        }
+        in.transferTo(sink);
+        return true;
     }
 
     /** Closes the socket, if open; the next exchange opens a new one. */

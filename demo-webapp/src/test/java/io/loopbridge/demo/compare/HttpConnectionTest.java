@@ -25,10 +25,16 @@ import org.junit.jupiter.api.Timeout;
 class HttpConnectionTest {
     private static final byte[] OK =
             "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+    /** The head and the first chunk of a chunked body, and no more. */
+    private static final byte[] CUT = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REQUEST = HttpConnection.get("/x", 80);
 
-    /** What the server does with one request: answer it and keep the connection, answer and close, or close. */
-    private enum Reply { ANSWER, ANSWER_AND_CLOSE, CLOSE }
+    /**
+     * What the server does with one request: answer it and keep the connection, answer and close, close, or
+     * send the head and the first chunk of a chunked body and close.
+     */
+    private enum Reply { ANSWER, ANSWER_AND_CLOSE, CLOSE, CUT_BODY }
 
     /** Chooses the reply from the connection's index and the request's index on that connection (from 0). */
     @FunctionalInterface
@@ -86,6 +92,21 @@ class HttpConnectionTest {
         }
     }
 
+    @Test
+    void bodyCutShort_incompleteBodyWithTheStatusAndThePartThatArrived_notSentAgain() throws IOException {
+        try (HttpConnection connection = connect((c, r) -> c == 0 && r == 0 ? Reply.ANSWER : Reply.CUT_BODY)) {
+            assertThat(exchange(connection)).isEqualTo("200 ok");
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> connection.exchange(REQUEST, body))
+                    .isInstanceOfSatisfying(HttpConnection.IncompleteBodyException.class,
+                            cut -> assertThat(cut.status()).isEqualTo(200))
+                    .hasMessageContaining("inside the body of a 200 response");
+            assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+            assertThat(connection.retries()).isZero();
+            assertThat(connections.get()).isEqualTo(1);
+        }
+    }
+
     private static String exchange(HttpConnection connection) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int status = connection.exchange(REQUEST, body);
@@ -112,8 +133,8 @@ class HttpConnectionTest {
                     if (reply == Reply.CLOSE) {
                         break;
                     }
-                    socket.getOutputStream().write(OK);
-                    if (reply == Reply.ANSWER_AND_CLOSE) {
+                    socket.getOutputStream().write(reply == Reply.CUT_BODY ? CUT : OK);
+                    if (reply == Reply.ANSWER_AND_CLOSE || reply == Reply.CUT_BODY) {
                         break;
                     }
                 }
