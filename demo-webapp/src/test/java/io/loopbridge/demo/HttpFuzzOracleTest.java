@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Each rule of {@link HttpFuzzOracle}, with a bridge timeout of 1500 ms (as in the ITs): allowed, and just not. */
 class HttpFuzzOracleTest {
     private static final long TIMEOUT_MS = 1_500;
-    private static final String DEFAULT_STREAM = "/api/shared/stream"; // 10 ticks 100 ms apart: asks for 1000 ms
+    private static final String DEFAULT_STREAM = "/api/shared/stream"; // 10 ticks 100 ms apart: asks for 1010 ms
     private final HttpFuzzOracle oracle = new HttpFuzzOracle(TIMEOUT_MS);
 
     @Test
@@ -25,6 +25,8 @@ class HttpFuzzOracleTest {
     void aStreamAskingForNearlyTheTimeout_mayBeCutShortAtTheTimeout() {
         assertThat(oracle.verdict(DEFAULT_STREAM, cut(200, TIMEOUT_MS))).isNull();
         assertThat(oracle.verdict("/api/pooled/stream?n=10&intervalMs=110", cut(200, TIMEOUT_MS + 30))).isNull();
+        // 1,000 ticks cost about 1 ms each even with no interval: the demo's bound counts n * (intervalMs + 1)
+        assertThat(oracle.verdict("/api/pooled/stream?n=1000&intervalMs=0", cut(200, TIMEOUT_MS))).isNull();
     }
 
     @Test
@@ -34,7 +36,7 @@ class HttpFuzzOracleTest {
 
     @Test
     void aStreamAskingForLess_cutShort_isAViolation() {
-        assertThat(oracle.verdict("/api/shared/stream?n=9&intervalMs=100", cut(200, TIMEOUT_MS))) // asks 900 ms
+        assertThat(oracle.verdict("/api/shared/stream?n=9&intervalMs=100", cut(200, TIMEOUT_MS))) // asks 909 ms
                 .startsWith("no answer: ").contains("inside the body of a 200 response");
     }
 
