@@ -4,7 +4,11 @@ import io.loopbridge.internal.CallContext;
 import io.loopbridge.internal.Checks;
 import io.loopbridge.internal.Failures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +90,13 @@ public final class LoopBridge implements AutoCloseable {
     private final SharedLoop shared;
     /** Per-call modes: the workers of PER_CALL_POOLED and of PER_CALL's submit; created on first use. */
     private volatile ThreadPoolExecutor workers;
+    /**
+     * PER_CALL: each caller thread's slot, holding its {@code run} in progress (null between runs), for
+     * close() to cancel. A slot lives in its thread's thread-local map and is held here weakly: it goes
+     * with its thread. A JDK type, so an idle slot pins none of the web app's classes to a container thread.
+     */
+    private final Set<AtomicReference<BridgeCall<?>>> callerSlots = Collections.newSetFromMap(new WeakHashMap<>());
+    private final ThreadLocal<AtomicReference<BridgeCall<?>>> callerSlot = ThreadLocal.withInitial(this::newCallerSlot);
     private volatile boolean closed;
     private final AtomicBoolean leftoversWarned = new AtomicBoolean();
 
@@ -161,7 +173,7 @@ public final class LoopBridge implements AutoCloseable {
         BridgeCall<T> call;
         if (mode == BridgeMode.PER_CALL) {
             call = new BridgeCall<>(this, body, null, timeout, true);
-            call.run(); // a fresh loop on this very thread
+            runOnCallerThread(call);
         } else {
             call = start(body, timeout);
             await(call, timeout);
@@ -197,10 +209,11 @@ public final class LoopBridge implements AutoCloseable {
     }
 
     /**
-     * Cancels pending calls (their callers get {@link CancellationException}), stops the threads the
-     * bridge started, waiting up to the close grace (default 2 s), and refuses later calls with
-     * {@link IllegalStateException}. Idempotent. Calls running a PER_CALL loop on their callers' own
-     * threads finish on their own (within their timeout).
+     * Cancels pending calls (their callers get {@link CancellationException}, PER_CALL {@code run}s on
+     * their callers' own threads included) and the tasks left on the shared loop, whose cancellation
+     * handlers get 100 ms on their loop as PER_CALL leftovers do; stops the threads the bridge started,
+     * waiting up to the close grace (default 2 s); refuses later calls with {@link IllegalStateException}.
+     * Idempotent. Any thread, a loop thread of this bridge included.
      */
     @Override
     public void close() {
@@ -209,6 +222,16 @@ public final class LoopBridge implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        List<AtomicReference<BridgeCall<?>>> slots;
+        synchronized (callerSlots) {
+            slots = new ArrayList<>(callerSlots);
+        }
+        for (AtomicReference<BridgeCall<?>> slot : slots) {
+            BridgeCall<?> call = slot.get();
+            if (call != null) {
+                call.cancel(new CancellationException("bridge '" + name + "' was closed")); // ends on its caller's thread
+            }
         }
         try {
             if (shared != null) {
@@ -259,6 +282,34 @@ public final class LoopBridge implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Runs a PER_CALL {@code run} on a fresh loop on the caller's thread, in the thread's slot for close()
+     * to cancel (a thread runs one at a time: a nested run is refused). The slot is written first, then
+     * {@code closed} read; close() writes {@code closed} first, then reads the slots: a close() that
+     * began meanwhile either finds the call or is seen here.
+     */
+    private void runOnCallerThread(BridgeCall<?> call) {
+        AtomicReference<BridgeCall<?>> slot = callerSlot.get();
+        slot.set(call);
+        try {
+            if (closed) {
+                call.cancel(new CancellationException("bridge '" + name + "' was closed"));
+            }
+            call.run(); // returns at once if cancelled
+        } finally {
+            slot.set(null);
+        }
+    }
+
+    /** The calling thread's slot, made on its first PER_CALL run. */
+    private AtomicReference<BridgeCall<?>> newCallerSlot() {
+        AtomicReference<BridgeCall<?>> slot = new AtomicReference<>();
+        synchronized (callerSlots) {
+            callerSlots.add(slot);
+        }
+        return slot;
     }
 
     IllegalStateException closedException() {

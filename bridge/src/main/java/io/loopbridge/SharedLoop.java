@@ -92,8 +92,15 @@ final class SharedLoop {
                 log.error("bridge '{}': shared loop '{}' died; calls in flight on it fail, the next call starts a new"
                         + " loop thread", bridge.name(), g.loop.name(), g.deathCause);
             }
-            g.loop.close(); // cancels its pending tasks: their calls finish at once
-            bridge.counters.loopsClosed.increment();
+            try {
+                if (!(failure instanceof Error error && Failures.isFatal(error))) {
+                    // their calls finish at once; their cancellation handlers get the grace PER_CALL gives
+                    g.loop.cancelPendingTasks(LoopManager.LEFTOVER_GRACE);
+                }
+            } finally {
+                g.loop.close(); // cancels whatever is left
+                bridge.counters.loopsClosed.increment();
+            }
         }
         if (failure instanceof Error error && Failures.isFatal(error)) {
             throw error; // the thread may be damaged: let the pool replace it

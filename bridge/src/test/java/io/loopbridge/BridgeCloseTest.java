@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,10 @@ class BridgeCloseTest {
 
     // ------------------------------------------------------------------ pending work is cancelled
 
+    /** In PER_CALL the loop runs on the caller's own thread: close() cancels it there too. */
     @ParameterizedTest
-    @EnumSource(value = BridgeMode.class, names = {"SHARED", "PER_CALL_POOLED"})
-    void close_runInFlight_callerGetsCancellationPromptly(BridgeMode mode) {
+    @EnumSource(BridgeMode.class)
+    void close_runInFlight_callerGetsCancellationPromptly_andItsStageIsCancelledOnItsLoop(BridgeMode mode) {
         LoopBridge bridge = bridge(mode);
         BridgeProbe<String> probe = new BridgeProbe<>();
         BridgeCaller<String> caller = BridgeCaller.start("servlet-" + bridge.name(), () -> bridge.run(probe.body()));
@@ -50,8 +52,13 @@ class BridgeCloseTest {
         bridge.close();
 
         assertThat(BridgeFixture.failureOf(caller.outcome, PROMPTLY)).isInstanceOf(CancellationException.class)
-                .hasMessageContaining(bridge.name()).hasMessageContaining("closed");
+                .hasMessageContaining(bridge.name()).hasMessageContaining("closed while the call was in flight");
         assertThat(BridgeFixture.since(start)).isLessThan(PROMPTLY);
+        assertThat(probe.handlerSawCancellationOnLoop()).isTrue();
+        BridgeStats stats = bridge.stats();
+        assertThat(stats.inFlight()).isZero();
+        assertThat(stats.failures()).isEqualTo(1);
+        assertThat(stats.loopsClosed()).isEqualTo(stats.loopsCreated());
     }
 
     @ParameterizedTest
@@ -264,6 +271,75 @@ class BridgeCloseTest {
         }
         assertThat(CompletableFuture.allOf(futures.stream().map(f -> f.handle((v, e) -> null))
                 .toArray(CompletableFuture[]::new))).succeedsWithin(PROMPTLY);
+    }
+
+    /** What lets close() find PER_CALL runs does not outlive their threads (a container's threads come and go). */
+    @Test
+    void perCallRuns_ofThreadsThatEnded_leaveNothingBehind() throws InterruptedException {
+        LoopBridge bridge = bridge(BridgeMode.PER_CALL);
+        CountDownLatch ran = new CountDownLatch(20);
+        CountDownLatch end = fx.latch();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Thread t = new Thread(() -> {
+                bridge.run(l -> l.sleep(Duration.ZERO));
+                ran.countDown();
+                BridgeFixture.hold(end);
+            }, "short-lived-caller-" + i);
+            threads.add(t);
+            t.start();
+        }
+        BridgeFixture.awaitLatch(ran);
+        assertThat(Internals.callerSlots(bridge)).as("slots while their threads live").isEqualTo(20);
+        end.countDown();
+        for (Thread t : threads) {
+            t.join(TIMEOUT.toMillis());
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            System.gc();
+            assertThat(Internals.callerSlots(bridge)).isZero();
+        });
+    }
+
+    /**
+     * Callers keep calling {@code run} while the bridge closes; some bodies never complete, so that a call
+     * that close() failed to cancel would hold its caller for the whole timeout. Every caller ends promptly
+     * (in PER_CALL, a run that registered as close() swept past it sees the bridge closed itself).
+     */
+    @ParameterizedTest
+    @EnumSource(BridgeMode.class)
+    void close_whileRunCallsKeepArriving_everyRunEndsPromptly(BridgeMode mode) {
+        for (int round = 0; round < 10; round++) {
+            LoopBridge bridge = bridge(mode);
+            List<BridgeCaller<Integer>> callers = new ArrayList<>();
+            CountDownLatch busy = new CountDownLatch(4 * 20);
+            for (int c = 0; c < 4; c++) {
+                callers.add(BridgeCaller.start("caller-" + c, () -> {
+                    for (int calls = 0; ; calls++) {
+                        boolean endless = ThreadLocalRandom.current().nextInt(1000) == 0; // stays until close()
+                        busy.countDown();
+                        try {
+                            bridge.run(l -> endless ? l.createFuture() : l.sleep(Duration.ZERO));
+                        } catch (CancellationException | BridgeRejectedException endedByCloseOrBusy) {
+                            // the next call finds the bridge closed, or goes on
+                        } catch (IllegalStateException closed) {
+                            return calls;
+                        }
+                    }
+                }));
+            }
+            BridgeFixture.awaitLatch(busy);
+            long start = System.nanoTime();
+
+            bridge.close();
+
+            for (BridgeCaller<Integer> caller : callers) {
+                assertThat(caller.outcome).succeedsWithin(PROMPTLY);
+            }
+            assertThat(BridgeFixture.since(start)).isLessThan(PROMPTLY);
+            assertThat(bridge.stats().inFlight()).isZero();
+        }
     }
 
     // ------------------------------------------------------------------ the default executor of runInExecutor

@@ -407,7 +407,7 @@ class FaultInjectionTest {
                         case 0 -> l -> CompletableFuture.completedFuture("quick");
                         case 1 -> l -> l.sleep(Duration.ofMillis(1)).thenApply(x -> "slept");
                         case 2 -> l -> l.runInExecutor(() -> "offloaded");
-                        default -> l -> l.await(gate); // ends with the close (submitted: a PER_CALL run would wait it out)
+                        default -> l -> l.await(gate); // ends with the close (submitted: the caller goes on)
                     };
                     long start = System.nanoTime();
                     Throwable thrown = null;

@@ -2,8 +2,9 @@ package io.loopbridge;
 
 import io.loopbridge.internal.TimerHeap;
 import java.lang.reflect.Field;
+import java.util.Set;
 
-/** Reflective access to loop internals the contract makes claims about (the timer heap). */
+/** Reflective access to internals the contract makes claims about (the timer heap, the callers' slots). */
 final class Internals {
     private Internals() {}
 
@@ -19,6 +20,14 @@ final class Internals {
     /** Length of the heap's backing array: what the heap holds on to, used or not. */
     static int timerHeapCapacity(EventLoop loop) {
         return ((Object[]) read(timerHeap(loop), TimerHeap.class, "nodes")).length;
+    }
+
+    /** How many caller threads' slots a PER_CALL bridge holds (dropping those of threads that ended). */
+    static int callerSlots(LoopBridge bridge) {
+        Set<?> slots = (Set<?>) read(bridge, LoopBridge.class, "callerSlots");
+        synchronized (slots) {
+            return slots.size();
+        }
     }
 
     private static Object read(Object target, Class<?> type, String field) {

@@ -144,8 +144,8 @@ class BadInputFuzzIT {
     /**
      * Every real path once, as documented (the {@code cpu} scenario at its most rounds, so that SHA-256 is
      * compiled before the run: interpreted, a few thousand rounds hold a SHARED loop for a few hundred ms),
-     * then enough calls to grow the bridges' worker pools and the
-     * blocking executor to their size: the baseline then counts every thread the run may start.
+     * then enough calls to grow the bridges' worker pools and the blocking executor to their size: the
+     * baseline then counts every thread the run may start.
      */
     private void warmUp() {
         List<String> targets = new ArrayList<>();
