@@ -15,12 +15,15 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  * {@code close()} vs a PER_CALL {@code run} starting on another thread, whose body never completes. The
  * run writes its thread's slot and then reads {@code closed}; close() writes {@code closed} and then reads
  * the slots: the run is either refused (it saw the close first), or cancelled (by close(), or by itself on
- * seeing the close). A run that neither saw the close nor was found by it would wait out its timeout.
+ * seeing the close; the reason's message tells which). A run that neither saw the close nor was found by
+ * it would wait out its timeout.
  */
 @JCStressTest
 @Description("close() vs a PER_CALL run on another thread: refused or cancelled, never left to its timeout")
 @Outcome(id = "refused, inFlight0", expect = Expect.ACCEPTABLE, desc = "run saw the bridge closed: refused")
-@Outcome(id = "cancelled, inFlight0", expect = Expect.ACCEPTABLE, desc = "run started, the close cancelled it")
+@Outcome(id = "cancelled by close, inFlight0", expect = Expect.ACCEPTABLE, desc = "close() found the run in its slot")
+@Outcome(id = "cancelled as it started, inFlight0", expect = Expect.ACCEPTABLE,
+        desc = "the run, in its slot, then saw the bridge closed")
 @Outcome(id = "timed out, .*", expect = Expect.FORBIDDEN, desc = "close() missed a run in flight")
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
@@ -35,7 +38,8 @@ public class CloseVsPerCallRunStress {
             bridge.run(l -> l.createFuture());
             outcome = "completed";
         } catch (CancellationException cancelled) { // before its supertype IllegalStateException
-            outcome = "cancelled";
+            String reason = String.valueOf(cancelled.getCause() == null ? null : cancelled.getCause().getMessage());
+            outcome = reason.endsWith("as the call started") ? "cancelled as it started" : "cancelled by close";
         } catch (IllegalStateException closed) {
             outcome = "refused";
         } catch (LoopTimeoutException late) {

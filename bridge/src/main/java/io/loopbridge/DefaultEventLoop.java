@@ -449,8 +449,9 @@ final class DefaultEventLoop implements EventLoop {
     /**
      * Cancels every pending task, then runs the callbacks already scheduled and those the
      * cancellation schedules for at most {@code grace}, so cleanup handlers (also those of a main task
-     * cancelled by a timeout or an interrupt) get to run before the loop is closed. Returns the names of
-     * the cancelled tasks. Call it on an idle loop.
+     * cancelled by a timeout or an interrupt) get to run before the loop is closed. A task handed over
+     * from another thread and not started yet is cancelled as it comes up: its body never runs. Returns
+     * the names of the cancelled tasks. Call it on an idle loop.
      */
     List<String> cancelPendingTasks(Duration grace) {
         if (firstTask == null && ready.isEmpty() && inbox.isEmpty()) {
@@ -468,7 +469,12 @@ final class DefaultEventLoop implements EventLoop {
             while ((!ready.isEmpty() || !inbox.isEmpty()) && clock.nanoTime() - deadline < 0) {
                 drainInbox();
                 for (int n = ready.size(); n > 0; n--) {
-                    runCallback(ready.peekContext(), ready.poll());
+                    CallContext context = ready.peekContext();
+                    Runnable callback = ready.poll();
+                    if (callback instanceof Task.Starter starter && starter.task.cancel(false)) {
+                        names.add(starter.task.name()); // its start() then sees it done
+                    }
+                    runCallback(context, callback);
                 }
             }
             return names;

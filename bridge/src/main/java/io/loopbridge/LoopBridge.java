@@ -94,6 +94,8 @@ public final class LoopBridge implements AutoCloseable {
      * PER_CALL: each caller thread's slot, holding its {@code run} in progress (null between runs), for
      * close() to cancel. A slot lives in its thread's thread-local map and is held here weakly: it goes
      * with its thread. A JDK type, so an idle slot pins none of the web app's classes to a container thread.
+     * A thread's first run makes its slot (a lock, a weak-map entry): with a new thread per request
+     * (virtual threads, say) every run pays that.
      */
     private final Set<AtomicReference<BridgeCall<?>>> callerSlots = Collections.newSetFromMap(new WeakHashMap<>());
     private final ThreadLocal<AtomicReference<BridgeCall<?>>> callerSlot = ThreadLocal.withInitial(this::newCallerSlot);
@@ -223,17 +225,8 @@ public final class LoopBridge implements AutoCloseable {
             }
             closed = true;
         }
-        List<AtomicReference<BridgeCall<?>>> slots;
-        synchronized (callerSlots) {
-            slots = new ArrayList<>(callerSlots);
-        }
-        for (AtomicReference<BridgeCall<?>> slot : slots) {
-            BridgeCall<?> call = slot.get();
-            if (call != null) {
-                call.cancel(new CancellationException("bridge '" + name + "' was closed")); // ends on its caller's thread
-            }
-        }
         try {
+            cancelCallerRuns();
             if (shared != null) {
                 shared.close(closeGrace);
             }
@@ -292,14 +285,28 @@ public final class LoopBridge implements AutoCloseable {
      */
     private void runOnCallerThread(BridgeCall<?> call) {
         AtomicReference<BridgeCall<?>> slot = callerSlot.get();
-        slot.set(call);
+        BridgeCall<?> previous = slot.getAndSet(call);
         try {
             if (closed) {
-                call.cancel(new CancellationException("bridge '" + name + "' was closed"));
+                call.cancel(new CancellationException("bridge '" + name + "' was closed as the call started"));
             }
             call.run(); // returns at once if cancelled
         } finally {
-            slot.set(null);
+            slot.set(previous);
+        }
+    }
+
+    /** Cancels the PER_CALL runs in progress on their callers' threads (each then ends there). close() only. */
+    private void cancelCallerRuns() {
+        List<AtomicReference<BridgeCall<?>>> slots;
+        synchronized (callerSlots) {
+            slots = new ArrayList<>(callerSlots);
+        }
+        for (AtomicReference<BridgeCall<?>> slot : slots) {
+            BridgeCall<?> call = slot.get();
+            if (call != null) {
+                call.cancel(new CancellationException("bridge '" + name + "' was closed"));
+            }
         }
     }
 

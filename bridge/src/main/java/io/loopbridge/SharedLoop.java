@@ -39,6 +39,8 @@ final class SharedLoop {
     private volatile Generation current;
     private int generations;
     private volatile boolean closing;
+    /** How long the cancelled tasks' handlers may run when the bridge closes the loop; set by close(). */
+    private volatile Duration handlerGrace = Duration.ZERO;
 
     SharedLoop(LoopBridge bridge, Duration watchdogThreshold) {
         this.bridge = bridge;
@@ -93,12 +95,13 @@ final class SharedLoop {
                         + " loop thread", bridge.name(), g.loop.name(), g.deathCause);
             }
             try {
-                if (!(failure instanceof Error error && Failures.isFatal(error))) {
-                    // their calls finish at once; their cancellation handlers get the grace PER_CALL gives
-                    g.loop.cancelPendingTasks(LoopManager.LEFTOVER_GRACE);
+                if (closing && failure == null) {
+                    // closed by the bridge: the tasks in flight are cancelled (their calls finish at once) and
+                    // their cancellation handlers get a short grace; calls still queued never start
+                    g.loop.cancelPendingTasks(handlerGrace);
                 }
             } finally {
-                g.loop.close(); // cancels whatever is left
+                g.loop.close(); // cancels whatever is left; a dead loop gets no grace, its successor waits
                 bridge.counters.loopsClosed.increment();
             }
         }
@@ -109,6 +112,8 @@ final class SharedLoop {
 
     /** Stops the loop (its pending calls are cancelled) and its thread, waiting up to {@code grace}. */
     void close(Duration grace) throws InterruptedException {
+        Duration half = grace.dividedBy(2); // the rest of the close grace is for the thread to stop
+        handlerGrace = half.compareTo(LoopManager.LEFTOVER_GRACE) < 0 ? half : LoopManager.LEFTOVER_GRACE;
         closing = true;
         watchdog.cancel();
         Generation g;

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,6 +112,36 @@ class BridgeCloseTest {
                     .hasMessageContaining("closed");
         }
         assertThat(ran).isEmpty();
+    }
+
+    /**
+     * A call handed to the shared loop while it was busy, still queued when the bridge closes, is cancelled
+     * without its body ever running (regression: the handlers' grace once started it). The busy call closes
+     * the bridge itself, on the loop thread, once the other call is queued.
+     */
+    @Test
+    void close_callStillQueuedOnSharedLoop_isCancelledAndNeverStarts() {
+        LoopBridge bridge = bridge(BridgeMode.SHARED);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch queued = fx.latch();
+        CompletableFuture<Object> busy = bridge.submit(l -> {
+            started.countDown();
+            BridgeFixture.hold(queued); // keeps the loop thread until the second call is in its inbox
+            bridge.close();
+            return CompletableFuture.completedFuture("closed it");
+        });
+        BridgeFixture.awaitLatch(started); // the second call is not in the loop iteration that runs this one
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Object> waiting = bridge.submit(l -> {
+            ran.set(true);
+            return l.createFuture();
+        });
+        queued.countDown();
+
+        assertThat(busy).succeedsWithin(PROMPTLY);
+        assertThat(BridgeFixture.failureOf(waiting, PROMPTLY)).isInstanceOf(CancellationException.class)
+                .hasMessageContaining("closed");
+        assertThat(ran).as("the queued call's body ran").isFalse();
     }
 
     @Test
@@ -315,9 +346,12 @@ class BridgeCloseTest {
             List<BridgeCaller<Integer>> callers = new ArrayList<>();
             CountDownLatch busy = new CountDownLatch(4 * 20);
             for (int c = 0; c < 4; c++) {
+                boolean firstEndless = c == 0; // one run surely in flight at the close
                 callers.add(BridgeCaller.start("caller-" + c, () -> {
                     for (int calls = 0; ; calls++) {
-                        boolean endless = ThreadLocalRandom.current().nextInt(1000) == 0; // stays until close()
+                        // the others make 30 quick runs (enough for the latch), then an endless one in 1,000
+                        boolean endless = firstEndless ? calls == 0
+                                : calls >= 30 && ThreadLocalRandom.current().nextInt(1000) == 0;
                         busy.countDown();
                         try {
                             bridge.run(l -> endless ? l.createFuture() : l.sleep(Duration.ZERO));

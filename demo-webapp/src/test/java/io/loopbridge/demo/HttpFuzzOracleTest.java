@@ -35,6 +35,14 @@ class HttpFuzzOracleTest {
     }
 
     @Test
+    void aStreamCutLaterThanTwiceTheTimeout_isAViolation() {
+        assertThat(oracle.verdict(DEFAULT_STREAM, cut(200, 2 * TIMEOUT_MS))).isNull();
+        assertThat(oracle.verdict(DEFAULT_STREAM, cut(200, 2 * TIMEOUT_MS + 1))).startsWith("no answer: ");
+        assertThat(oracle.verdict(DEFAULT_STREAM, cut(200, TIMEOUT_MS + 5_000))).startsWith("no answer: "); // emitter's
+        assertThat(oracle.verdict(DEFAULT_STREAM, cut(200, HttpFuzzOracle.SLOW.toMillis() + 1))).startsWith("no answer: ");
+    }
+
+    @Test
     void aStreamAskingForLess_cutShort_isAViolation() {
         assertThat(oracle.verdict("/api/shared/stream?n=9&intervalMs=100", cut(200, TIMEOUT_MS))) // asks 909 ms
                 .startsWith("no answer: ").contains("inside the body of a 200 response");
