@@ -213,9 +213,10 @@ public final class LoopBridge implements AutoCloseable {
     /**
      * Cancels pending calls (their callers get {@link CancellationException}, PER_CALL {@code run}s on
      * their callers' own threads included) and the tasks left on the shared loop, whose cancellation
-     * handlers get 100 ms on their loop as PER_CALL leftovers do; stops the threads the bridge started,
-     * waiting up to the close grace (default 2 s); refuses later calls with {@link IllegalStateException}.
-     * Idempotent. Any thread, a loop thread of this bridge included.
+     * handlers get up to 100 ms on their loop as PER_CALL leftovers do (at most half the close grace);
+     * calls still queued never start. Stops the threads the bridge started, waiting up to the close grace
+     * (default 2 s); refuses later calls with {@link IllegalStateException}. Idempotent. Any thread, a loop
+     * thread of this bridge included.
      */
     @Override
     public void close() {

@@ -101,7 +101,7 @@ final class SharedLoop {
                     g.loop.cancelPendingTasks(handlerGrace);
                 }
             } finally {
-                g.loop.close(); // cancels whatever is left; a dead loop gets no grace, its successor waits
+                g.loop.close(); // cancels whatever is left (a dead loop gets no grace: its successor would wait)
                 bridge.counters.loopsClosed.increment();
             }
         }
