@@ -310,21 +310,21 @@ class BridgeCloseTest {
         LoopBridge bridge = bridge(BridgeMode.PER_CALL);
         CountDownLatch ran = new CountDownLatch(20);
         CountDownLatch end = fx.latch();
-        List<Thread> threads = new ArrayList<>();
+        List<BridgeCaller<Void>> callers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            Thread t = new Thread(() -> {
+            callers.add(BridgeCaller.start("short-lived-caller-" + i, () -> {
                 bridge.run(l -> l.sleep(Duration.ZERO));
                 ran.countDown();
                 BridgeFixture.hold(end);
-            }, "short-lived-caller-" + i);
-            threads.add(t);
-            t.start();
+                return null;
+            }));
         }
         BridgeFixture.awaitLatch(ran);
         assertThat(Internals.callerSlots(bridge)).as("slots while their threads live").isEqualTo(20);
         end.countDown();
-        for (Thread t : threads) {
-            t.join(TIMEOUT.toMillis());
+        for (BridgeCaller<Void> caller : callers) {
+            assertThat(caller.outcome).succeedsWithin(PROMPTLY);
+            caller.thread.join(TIMEOUT.toMillis());
         }
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
