@@ -4,7 +4,6 @@ import io.loopbridge.Outcome;
 import io.loopbridge.demo.Results.Aggregate;
 import io.loopbridge.demo.Results.Hello;
 import io.loopbridge.demo.Results.Slept;
-import io.loopbridge.internal.Failures;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -65,9 +64,7 @@ final class DirectController {
         for (int id : plan.ids()) {
             calls.add(timer.within(downstream.fetch(base, id, plan.delayFor(id), plan.fails(id)), plan.timeout())
                     .thenApply(DownstreamClient::parse)
-                    .handle((user, failure) -> failure == null
-                            ? new Outcome.Success<>(user)
-                            : new Outcome.Failure<>(Failures.unwrap(failure))));
+                    .handle(Outcome::of));
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
         return Aggregate.of(MODE, plan.ids(), calls.stream().map(CompletableFuture::join).toList(), start);

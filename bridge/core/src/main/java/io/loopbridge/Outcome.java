@@ -1,5 +1,6 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.Failures;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -20,6 +21,16 @@ public sealed interface Outcome<T> {
                 throw new NullPointerException("failure must not be null");
             }
         }
+    }
+
+    /**
+     * The outcome a completed stage reports to {@code handle}: a success with {@code value} when
+     * {@code failure} is null, else a failure with {@code failure} unwrapped from
+     * {@code CompletionException} and {@code ExecutionException}. Usable as
+     * {@code stage.handle(Outcome::of)}, on any thread.
+     */
+    static <T> Outcome<T> of(T value, Throwable failure) {
+        return failure == null ? new Success<>(value) : new Failure<>(Failures.unwrap(failure));
     }
 
     default boolean isSuccess() {

@@ -1,4 +1,12 @@
-package io.loopbridge;
+package io.loopbridge.micrometer;
+
+import io.loopbridge.BridgeFixture;
+import io.loopbridge.BridgeStats;
+import io.loopbridge.LogCapture;
+import io.loopbridge.LoopFuture;
+import io.loopbridge.BridgeMode;
+import io.loopbridge.LoopBridge;
+import io.loopbridge.LoopManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,7 @@
 package io.loopbridge.spring;
 
 import io.loopbridge.LoopBridge;
-import io.loopbridge.LoopBridgeMetrics;
+import io.loopbridge.micrometer.LoopBridgeMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

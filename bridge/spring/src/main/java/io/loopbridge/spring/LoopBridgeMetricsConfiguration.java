@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The Micrometer part of {@link EnableLoopBridge}, imported only when Micrometer is on the class path:
- * binds {@link io.loopbridge.LoopBridgeMetrics} of every bridge to every {@code MeterRegistry} bean
+ * The Micrometer part of {@link EnableLoopBridge}, imported only when loopbridge-micrometer (and so Micrometer) is on the class path:
+ * binds {@link io.loopbridge.micrometer.LoopBridgeMetrics} of every bridge to every {@code MeterRegistry} bean
  * (of this context or its parents) once all singletons exist, and removes those meters when the
  * context closes. Without a {@code MeterRegistry} bean it does nothing.
  *

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Or for every test of a class, from its creation to the end of each test:
  * {@code @RegisterExtension final LogCapture log = LogCapture.of(LoopBridge.class);}
  */
-final class LogCapture implements AutoCloseable, AfterEachCallback {
+public final class LogCapture implements AutoCloseable, AfterEachCallback {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Level previousLevel;
@@ -43,7 +43,7 @@ final class LogCapture implements AutoCloseable, AfterEachCallback {
         logger.setAdditive(false);
     }
 
-    static LogCapture of(Class<?> loggerClass) {
+    public static LogCapture of(Class<?> loggerClass) {
         return new LogCapture((Logger) LoggerFactory.getLogger(loggerClass));
     }
 

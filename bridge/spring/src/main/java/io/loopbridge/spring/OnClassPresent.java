@@ -28,10 +28,10 @@ abstract class OnClassPresent implements Condition {
         }
     }
 
-    /** Micrometer. */
+    /** The artifact loopbridge-micrometer, with Micrometer (its binder does not load without it). */
     static final class Micrometer extends OnClassPresent {
         Micrometer() {
-            super("io.micrometer.core.instrument.MeterRegistry");
+            super("io.loopbridge.micrometer.LoopBridgeMetrics");
         }
     }
 }

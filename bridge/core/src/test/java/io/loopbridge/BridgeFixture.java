@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * LoopBridge bridge = fx.bridge(BridgeMode.SHARED, b -> b.timeout(Duration.ofSeconds(5)));
  * }</pre>
  */
-final class BridgeFixture implements AfterEachCallback {
+public final class BridgeFixture implements AfterEachCallback {
     /** How long a gate holds a thread at most, should a test forget to release it. */
     static final Duration GATE_LIMIT = Duration.ofSeconds(30);
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -36,12 +36,12 @@ final class BridgeFixture implements AfterEachCallback {
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
 
     /** A bridge of {@code mode} with a unique name and default options. */
-    LoopBridge bridge(BridgeMode mode) {
+    public LoopBridge bridge(BridgeMode mode) {
         return bridge(mode, b -> {});
     }
 
     /** A bridge of {@code mode} with a unique name; {@code options} sets anything but mode and name. */
-    LoopBridge bridge(BridgeMode mode, Consumer<LoopBridge.Builder> options) {
+    public LoopBridge bridge(BridgeMode mode, Consumer<LoopBridge.Builder> options) {
         LoopBridge.Builder builder = LoopBridge.builder().mode(mode).name(uniqueName(mode));
         options.accept(builder);
         return track(builder.build());
@@ -65,7 +65,7 @@ final class BridgeFixture implements AfterEachCallback {
     }
 
     /** A future completed (with null) after the test, for bodies that wait without blocking. */
-    <T> CompletableFuture<T> gate() {
+    public <T> CompletableFuture<T> gate() {
         CompletableFuture<T> gate = new CompletableFuture<>();
         futures.add(gate);
         return gate;
