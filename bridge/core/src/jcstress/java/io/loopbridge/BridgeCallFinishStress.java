@@ -25,8 +25,8 @@ public final class BridgeCallFinishStress {
     /** A call as {@code LoopBridge.run} admits it (one call, one slot) on a bridge of its own, which starts no thread. */
     abstract static class AdmittedCall {
         final LoopBridge bridge = LoopBridge.builder().mode(BridgeMode.PER_CALL).name("jcstress").build();
-        final BridgeCall<String> call = new BridgeCall<>(bridge, l -> CompletableFuture.completedFuture("v"), null,
-                Duration.ofSeconds(1), false);
+        final BridgeCall<String> call = new BridgeCall<>(bridge, bridge.runner,
+                l -> CompletableFuture.completedFuture("v"), null, Duration.ofSeconds(1));
 
         AdmittedCall() {
             bridge.counters.calls.increment();
@@ -35,7 +35,7 @@ public final class BridgeCallFinishStress {
 
         /** What the caller sees ("value", "timed out", "cancelled"), then the counts of the bridge. */
         void outcome(LL_Result r) {
-            Throwable failure = Failures.failureOf(call.outcome);
+            Throwable failure = Failures.failureOf(call.future);
             r.r1 = failure == null ? "value" : failure instanceof LoopTimeoutException ? "timed out"
                     : failure instanceof CancellationException ? "cancelled" : failure.toString();
             BridgeStats s = bridge.stats();
@@ -80,7 +80,7 @@ public final class BridgeCallFinishStress {
 
         @Actor
         public void caller() {
-            call.outcome.cancel(true);
+            call.future.cancel(true);
         }
 
         @Arbiter

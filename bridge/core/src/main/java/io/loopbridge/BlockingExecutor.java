@@ -1,10 +1,11 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.DaemonThreads;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The library-wide default executor of {@link EventLoop#runInExecutor(java.util.concurrent.Callable)}:
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BlockingExecutor {
     static final String THREAD_PREFIX = "loopbridge-blocking-";
     private static final int THREADS = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-    private static final AtomicInteger IDS = new AtomicInteger();
+    /** One factory for every pool, so thread names stay unique across pools. */
+    private static final ThreadFactory THREADS_FACTORY = DaemonThreads.named(THREAD_PREFIX);
     private static final Object LOCK = new Object();
     /** The current pool, or null before first use and after the last bridge closed. Written under LOCK. */
     private static volatile ThreadPoolExecutor pool;
@@ -68,11 +70,7 @@ final class BlockingExecutor {
     /** The pool; after it was retired by {@link #bridgeClosed}, new work goes to the current pool. */
     private static final class Pool extends ThreadPoolExecutor {
         Pool() {
-            super(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, THREAD_PREFIX + IDS.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            super(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), THREADS_FACTORY);
             allowCoreThreadTimeOut(true);
         }
 

@@ -7,19 +7,21 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One call through a bridge: the body, the caller's context, the task once it exists, and the
- * outcome the caller waits for. Whatever ends the call first (the body's outcome, the timeout, a
+ * future the caller waits for. Whatever ends the call first (the body's outcome, the timeout, a
  * cancellation, the loop dying, the bridge closing) finishes it, exactly once: the in-flight slot is
- * released, the counters updated, then the outcome completed, in that order.
+ * released, the counters updated, then the future completed, in that order. Where the body runs is
+ * the {@link CallRunner}'s business; the call itself does not know its mode.
  *
- * <p>Threads: created on the caller's thread; {@link #run} on a worker or the caller's thread (the
- * per-call modes); {@link #finish} from whichever thread ends the call.
+ * <p>Threads: created on the caller's thread; {@link #runOnFreshLoop} on a worker or the caller's
+ * thread; {@link #finish} and {@link #cancel} from whichever thread ends the call.
  */
 final class BridgeCall<T> implements Runnable {
     private static final VarHandle FINISHED;
@@ -32,50 +34,49 @@ final class BridgeCall<T> implements Runnable {
         }
     }
 
-    private final LoopBridge bridge;
-    private final AsyncCallable<T> body;
+    final LoopBridge bridge;
+    /** The runner that started the call: it knows how to cancel the task on its kind of loop. */
+    private final CallRunner runner;
+    final AsyncCallable<T> body;
     /** The caller's context, or null when the body runs on the caller's own thread. */
-    private final CallContext context;
-    private final Duration timeout;
-    /**
-     * Whether a loop timer enforces the timeout: only when the caller itself runs the loop (PER_CALL
-     * {@code run}). Otherwise the waiting caller, or the library timer for {@code submit}, does.
-     */
-    private final boolean loopTimesOut;
+    final CallContext context;
+    final Duration timeout;
     /** When the call was admitted (System.nanoTime), for the loop-lag metric. */
     private final long admittedAt = System.nanoTime();
     /** What the caller waits for; cancelling it cancels the call. */
-    final Outcome<T> outcome = new Outcome<>(this);
+    final CallFuture<T> future = new CallFuture<>(this);
     /** The task running the body, once created. */
     private volatile Task<T> task;
-    /** The shared-loop generation the task was handed to; null in the per-call modes. */
-    private volatile SharedLoop.Generation generation;
-    /** The loop timer enforcing the timeout, once armed. */
-    private volatile TimerHandle timer;
     @SuppressWarnings("unused") // accessed through FINISHED
     private volatile boolean finished;
 
-    BridgeCall(LoopBridge bridge, AsyncCallable<T> body, CallContext context, Duration timeout, boolean loopTimesOut) {
+    BridgeCall(LoopBridge bridge, CallRunner runner, AsyncCallable<T> body, CallContext context, Duration timeout) {
         this.bridge = bridge;
+        this.runner = runner;
         this.body = body;
         this.context = context;
         this.timeout = timeout;
-        this.loopTimesOut = loopTimesOut;
     }
 
-    /** The body as the loop runs it: records the lag and arms the timeout first. Loop thread. */
-    private CompletionStage<T> start(EventLoop loop) throws Exception {
-        if (loopTimesOut) { // PER_CALL run: the body starts on the caller's own thread, there is no lag
-            timer = loop.callLater(timeout, this::expire);
-        } else {
-            bridge.counters.recordLag(System.nanoTime() - admittedAt);
-        }
+    /** The body as a loop other than the caller's runs it: records the admission-to-start lag first. */
+    CompletionStage<T> startLagged(EventLoop loop) throws Exception {
+        bridge.counters.recordLag(System.nanoTime() - admittedAt);
         return body.call(loop);
     }
 
-    /** Runs the call on a fresh loop on this thread, then cancels leftovers and closes the loop. */
+    /** A worker's run: a fresh loop on this thread, the body started with its lag recorded. */
     @Override
     public void run() {
+        runOnFreshLoop(this::startLagged, this::attach);
+    }
+
+    /**
+     * Runs {@code start} as the main task of a fresh loop on this thread, then cancels leftovers,
+     * closes the loop and finishes the call. {@code onStart} gets the task on the loop thread before the
+     * first iteration and must {@link #attach} it. Returns at once if the call finished while it waited
+     * to start.
+     */
+    void runOnFreshLoop(AsyncCallable<T> start, Consumer<Task<T>> onStart) {
         if (finished) {
             return; // timed out or cancelled while it waited for a worker
         }
@@ -84,13 +85,13 @@ final class BridgeCall<T> implements Runnable {
         T value = null;
         Throwable failure = null;
         try {
-            value = loop.run(null, this::start, context, this::attach);
+            value = loop.run(null, start, context, onStart);
         } catch (Throwable t) {
             failure = t;
             Task<T> main = task;
             if (main != null && main.isCompletedExceptionally() && !main.isCancelled()) {
                 // the body's own failure, not the loop's rethrown form (which wraps a checked one):
-                // submit's future then fails alike in every mode, and run wraps it in valueOf
+                // submit's future then fails alike in every mode, and valueOrThrow wraps it
                 failure = main.exceptionNow();
             }
         } finally {
@@ -102,24 +103,11 @@ final class BridgeCall<T> implements Runnable {
         finish(value, failure);
     }
 
-    /** Hands the call to the shared loop of {@code generation}; the task finishes the call. Any thread. */
-    void startOn(SharedLoop.Generation generation) {
-        this.generation = generation;
-        Task<T> t = generation.loop.newTask(null, this::start, context);
-        attach(t);
-        t.whenCompleteInline(this::finish);
-    }
-
-    private void attach(Task<T> t) {
+    /** Records the call's task; cancels it at once if the call already ended. Any thread. */
+    void attach(Task<T> t) {
         task = t;
-        t.whenCompleteInline((v, e) -> { // on the loop thread when the body ends; disarms the timeout
-            TimerHandle armed = timer;
-            if (armed != null) {
-                armed.cancel();
-            }
-        });
         if (finished) {
-            t.cancel(false); // ended before its task existed
+            runner.cancelTask(t); // ended before its task existed
         }
     }
 
@@ -128,15 +116,15 @@ final class BridgeCall<T> implements Runnable {
      * stuck loop or a full pool cannot hold a {@code submit} future past its timeout (a {@code run}
      * caller enforces it by waiting with a timeout). Disarmed when the call finishes.
      */
-    void expireAfter(Duration timeout) {
+    void expireAfterTimeout() {
         if (finished) {
             return;
         }
         ScheduledFuture<?> deadline = LibraryTimer.TIMER.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        outcome.whenComplete((v, e) -> deadline.cancel(false));
+        future.whenComplete((v, e) -> deadline.cancel(false));
     }
 
-    /** The timeout expired (on the loop timer, or for the waiting caller): cancel and report it. */
+    /** The timeout expired (on a loop timer, the library timer, or for the waiting caller). */
     void expire() {
         cancel(new LoopTimeoutException("call of bridge '" + bridge.name() + "' (" + bridge.mode() + ") timed out after "
                 + timeout + "; its task was cancelled", timeout));
@@ -147,26 +135,12 @@ final class BridgeCall<T> implements Runnable {
         if (finish(null, reason)) {
             Task<T> t = task;
             if (t != null) {
-                cancelTask(t);
+                runner.cancelTask(t);
             }
         }
     }
 
-    /**
-     * On the shared loop, at once from any thread (a task still queued then never starts). On a
-     * per-call loop, on its own thread: cancelled from another thread, the task would be done before
-     * the handlers its cancellation schedules reach the loop, which could see its main task done and
-     * close first, dropping them.
-     */
-    private void cancelTask(Task<T> t) {
-        if (generation == null && !t.loop.inLoopThread()) {
-            t.loop.dispatchCallback(() -> t.cancel(false), null); // a closed loop has cancelled it already
-        } else {
-            t.cancel(false);
-        }
-    }
-
-    /** Finishes the call once: slot, counters, then outcome. Returns false if it had finished. */
+    /** Finishes the call once: slot, counters, then future. Returns false if it had finished. */
     boolean finish(T value, Throwable failure) {
         if (!FINISHED.compareAndSet(this, false, true)) {
             return false;
@@ -174,49 +148,77 @@ final class BridgeCall<T> implements Runnable {
         bridge.counters.inFlight.decrementAndGet();
         if (failure == null) {
             bridge.counters.successes.increment();
-            outcome.complete(value);
+            future.complete(value);
             return true;
         }
         Throwable cause = explain(Failures.unwrap(failure));
         (cause instanceof LoopTimeoutException ? bridge.counters.timeouts : bridge.counters.failures).increment();
-        outcome.completeExceptionally(cause);
+        future.completeExceptionally(cause);
         return true;
     }
 
     /**
-     * Turns a bare cancellation into what caused it: a dead shared loop or a closed bridge (whose
-     * close() interrupts the per-call loops on its workers: that interruption is the close too).
+     * Turns a bare cancellation caused by the bridge closing into one that says so (close() interrupts
+     * the per-call loops on the workers: that interruption is the close too).
      */
     private Throwable explain(Throwable failure) {
         boolean workerInterrupted = failure instanceof AsyncExecutionException
                 && failure.getCause() instanceof InterruptedException;
-        if (!(failure instanceof CancellationException) && !(workerInterrupted && bridge.isClosed())) {
+        if (!bridge.isClosed() || !(failure instanceof CancellationException || workerInterrupted)) {
             return failure;
         }
-        SharedLoop.Generation g = generation;
-        Throwable death = g == null ? null : g.deathCause;
-        if (death != null) {
-            return new LoopTerminatedException("the shared loop '" + g.loop.name() + "' of bridge '" + bridge.name()
-                    + "' died while the call was in flight (" + death + "); the next call runs on a new loop thread",
-                    death);
+        CancellationException closed = new CancellationException("bridge '" + bridge.name()
+                + "' was closed while the call was in flight");
+        closed.initCause(failure);
+        return closed;
+    }
+
+    /**
+     * The finished call's value, or its failure thrown by the rethrow rule of
+     * {@link AsyncExecutionException#rethrow}; a failure that crossed threads gets the caller's stack as
+     * a suppressed exception. The caller's thread.
+     */
+    T valueOrThrow(boolean crossedThreads) {
+        try {
+            // join, not getNow: when the caller's expire/cancel lost the race to finish the call, the
+            // winner may not have completed the future yet (it does so right after winning)
+            return future.join();
+        } catch (CompletionException | CancellationException failed) {
+            Throwable failure = Failures.failureOf(future); // the stored one, not join's JDK 23+ wrapper
+            if (crossedThreads) {
+                addCallerStack(failure);
+            }
+            throw AsyncExecutionException.rethrow(failure, "async code of bridge '" + bridge.name() + "'");
         }
-        if (bridge.isClosed()) {
-            CancellationException closed = new CancellationException("bridge '" + bridge.name()
-                    + "' was closed while the call was in flight");
-            closed.initCause(failure);
-            return closed;
+    }
+
+    private void addCallerStack(Throwable failure) {
+        for (Throwable s : failure.getSuppressed()) {
+            if (s instanceof CallerStack) {
+                return; // the same instance thrown again: one caller stack is enough
+            }
         }
-        return failure;
+        failure.addSuppressed(new CallerStack("caller of bridge '" + bridge.name() + "' (" + bridge.mode()
+                + ") on thread '" + Thread.currentThread().getName() + "'"));
+    }
+
+    /** Carries the caller's stack trace, attached to failures that crossed threads. */
+    private static final class CallerStack extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CallerStack(String message) {
+            super(message);
+        }
     }
 
     /**
      * The future a caller of {@code submit} gets (and {@code run} waits on): cancelling it cancels the
      * call's task on its loop; a blocking wait on it from a loop thread is refused, as for loop futures.
      */
-    static final class Outcome<T> extends CompletableFuture<T> {
+    static final class CallFuture<T> extends GuardedFuture<T> {
         private final BridgeCall<T> call;
 
-        Outcome(BridgeCall<T> call) {
+        CallFuture(BridgeCall<T> call) {
             this.call = call;
         }
 
@@ -227,27 +229,8 @@ final class BridgeCall<T> implements Runnable {
         }
 
         @Override
-        public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
-            refuseOnLoop("get()");
-            return super.get();
-        }
-
-        @Override
-        public T get(long timeout, java.util.concurrent.TimeUnit unit)
-                throws InterruptedException, java.util.concurrent.ExecutionException,
-                java.util.concurrent.TimeoutException {
-            refuseOnLoop("get(timeout)");
-            return super.get(timeout, unit);
-        }
-
-        @Override
-        public T join() {
-            refuseOnLoop("join()");
-            return super.join();
-        }
-
-        private void refuseOnLoop(String what) {
-            NestedLoopException.refuseBlockingWait(this, what, "call of bridge", call.bridge.name());
+        String owner() {
+            return "call of bridge '" + call.bridge.name() + "'";
         }
     }
 }

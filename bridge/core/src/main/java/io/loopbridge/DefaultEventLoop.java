@@ -70,8 +70,6 @@ final class DefaultEventLoop implements EventLoop {
     private volatile boolean stopRequested;
     /** The loop thread was interrupted while waiting for work. Loop thread only. */
     private boolean interrupted;
-    /** Spins before parking when idle (0: park at once). Set before running. */
-    private volatile int spinsBeforePark;
 
     /** Context of the callback running now, inherited by what it schedules. Loop thread only. */
     private CallContext current;
@@ -115,7 +113,7 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public void callSoon(Runnable callback) {
         Checks.notNull(callback, "callback");
-        dispatch(callback, inLoopThread() ? current : null);
+        dispatch(callback, contextHere());
     }
 
     @Override
@@ -156,11 +154,17 @@ final class DefaultEventLoop implements EventLoop {
         synchronized (inbox) {
             MpscQueue.Node node;
             while ((node = inbox.poll()) != null) {
-                if (node.task() instanceof Task.Starter starter) {
-                    starter.task.cancel(false);
-                }
+                cancelUnstarted(node.task());
             }
         }
+    }
+
+    /**
+     * If {@code callback} would start a task, cancels that task (its body then never runs) and returns
+     * it when this cancelled it; null otherwise. How a closing loop treats every queued callback.
+     */
+    private static Task<?> cancelUnstarted(Runnable callback) {
+        return callback instanceof Task.Starter starter && starter.task.cancel(false) ? starter.task : null;
     }
 
     /**
@@ -180,6 +184,24 @@ final class DefaultEventLoop implements EventLoop {
         }
     }
 
+    /**
+     * Runs {@code action} now when called on the loop thread, else hands it to the loop under
+     * {@code context} (dropped if the loop is closed, as {@link #dispatchCallback} does): the one way
+     * code that may run on any thread gets back onto the loop.
+     */
+    void runOnLoop(Runnable action, CallContext context) {
+        if (inLoopThread()) {
+            action.run();
+        } else {
+            dispatchCallback(action, context);
+        }
+    }
+
+    /** The context a callback registered now inherits: the running callback's, or none off the loop. */
+    CallContext contextHere() {
+        return inLoopThread() ? current : null;
+    }
+
     private void wake() {
         if (parked) {
             LockSupport.unpark(owner);
@@ -188,7 +210,7 @@ final class DefaultEventLoop implements EventLoop {
 
     /** The executor for callbacks registered now: it runs them on this loop under the current context. */
     Executor callbackExecutor() {
-        CallContext context = inLoopThread() ? current : null;
+        CallContext context = contextHere();
         return context == null ? contextFreeCallbacks : command -> dispatchCallback(command, context);
     }
 
@@ -218,11 +240,7 @@ final class DefaultEventLoop implements EventLoop {
 
     /** Removes a cancelled timer from the heap at once, on the loop thread. */
     void removeTimer(LoopTimer timer) {
-        if (inLoopThread()) {
-            timers.remove(timer);
-        } else {
-            dispatchCallback(() -> timers.remove(timer), null);
-        }
+        runOnLoop(() -> timers.remove(timer), null);
     }
 
     @Override
@@ -343,12 +361,6 @@ final class DefaultEventLoop implements EventLoop {
 
     /** Parks until the inbox has work, the earliest timer is due, stop() is called or the thread is interrupted. */
     private void awaitWork() {
-        for (int i = spinsBeforePark; i > 0; i--) {
-            if (!inbox.isEmpty() || stopRequested) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
         parked = true;
         try {
             while (inbox.isEmpty() && !stopRequested) {
@@ -471,8 +483,9 @@ final class DefaultEventLoop implements EventLoop {
                 for (int n = ready.size(); n > 0; n--) {
                     CallContext context = ready.peekContext();
                     Runnable callback = ready.poll();
-                    if (callback instanceof Task.Starter starter && starter.task.cancel(false)) {
-                        names.add(starter.task.name()); // its start() then sees it done
+                    Task<?> unstarted = cancelUnstarted(callback);
+                    if (unstarted != null) {
+                        names.add(unstarted.name()); // its start() then sees it done
                     }
                     runCallback(context, callback);
                 }
@@ -502,9 +515,7 @@ final class DefaultEventLoop implements EventLoop {
         firstTask = null;
         lastTask = null;
         while (!ready.isEmpty()) {
-            if (ready.poll() instanceof Task.Starter starter) {
-                pending.add(starter.task); // created from another thread, not started yet
-            }
+            cancelUnstarted(ready.poll()); // created from another thread, not started yet
         }
         timers.clear();
         for (Task<?> task : pending) {
@@ -538,7 +549,7 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> Task<T> createTask(String name, AsyncCallable<T> body) {
         Checks.notNull(body, "body");
-        return newTask(name, body, inLoopThread() ? current : null);
+        return newTask(name, body, contextHere());
     }
 
     /** Creates a task that starts in a later iteration, under {@code context}. */
@@ -568,12 +579,10 @@ final class DefaultEventLoop implements EventLoop {
 
     /** Unlinks a completed task; from another thread the unlinking is handed to the loop. */
     void taskDone(Task<?> task) {
-        if (!inLoopThread()) {
-            if (state != CLOSED) {
-                dispatchCallback(() -> taskDone(task), null);
-            }
-            return;
-        }
+        runOnLoop(() -> unlink(task), null);
+    }
+
+    private void unlink(Task<?> task) {
         if (!task.linked) {
             return;
         }
@@ -631,11 +640,6 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public void setSlowCallbackThreshold(Duration threshold) {
         this.slowCallbackNanos = Checks.saturatedNanos(Checks.positive(threshold, "threshold"));
-    }
-
-    /** Spins this many times before parking when idle; trades CPU for hand-off latency. */
-    void setSpinsBeforePark(int spins) {
-        this.spinsBeforePark = spins;
     }
 
     /** Enables {@link #busySince()} for a watchdog. */

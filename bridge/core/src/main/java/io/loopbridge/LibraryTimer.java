@@ -1,5 +1,6 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.DaemonThreads;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,7 @@ final class LibraryTimer {
     private LibraryTimer() {}
 
     private static ScheduledThreadPoolExecutor create() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, LoopBridge.threadFactory("loopbridge-timer-"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("loopbridge-timer-"));
         timer.setRemoveOnCancelPolicy(true); // a finished call's deadline does not keep the call reachable
         timer.setKeepAliveTime(1, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);

@@ -1,27 +1,15 @@
 package io.loopbridge;
 
-import io.loopbridge.internal.CallContext;
 import io.loopbridge.internal.Checks;
-import io.loopbridge.internal.Failures;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +62,19 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class LoopBridge implements AutoCloseable {
+    /** The mode of a bridge whose builder sets none. */
+    public static final BridgeMode DEFAULT_MODE = BridgeMode.SHARED;
+    /** The timeout of a call when the builder sets none: 30 s. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Calls in flight at once before further calls are refused, when the builder sets no bound. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    /** How long {@link #close()} waits for the bridge's threads when the builder sets nothing: 2 s. */
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
+    /** SHARED: how long a callback may hold the loop before the watchdog logs it: 100 ms. */
+    public static final Duration DEFAULT_WATCHDOG_THRESHOLD = Duration.ofMillis(100);
+    /** Cap of {@link #defaultPoolSize()}. */
+    private static final int MAX_DEFAULT_POOL_SIZE = 32;
+
     private static final Logger log = LoggerFactory.getLogger(LoopBridge.class);
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -81,38 +82,23 @@ public final class LoopBridge implements AutoCloseable {
     private final BridgeMode mode;
     private final Duration timeout;
     private final int maxInFlight;
-    private final int poolSize;
     private final Duration closeGrace;
     final BridgeCounters counters = new BridgeCounters();
     /** Name of the per-call loops, made once rather than per call. */
     final String callLoopName;
-    /** SHARED only: the loop thread. */
-    private final SharedLoop shared;
-    /** Per-call modes: the workers of PER_CALL_POOLED and of PER_CALL's submit; created on first use. */
-    private volatile ThreadPoolExecutor workers;
-    /**
-     * PER_CALL: each caller thread's slot, holding its {@code run} in progress (null between runs), for
-     * close() to cancel. A slot lives in its thread's thread-local map and is held here weakly: it goes
-     * with its thread. A JDK type, so an idle slot pins none of the web app's classes to a container thread.
-     * A thread's first run makes its slot (a lock, a weak-map entry): with a new thread per request
-     * (virtual threads, say) every run pays that.
-     */
-    private final Set<AtomicReference<BridgeCall<?>>> callerSlots = Collections.newSetFromMap(new WeakHashMap<>());
-    private final ThreadLocal<AtomicReference<BridgeCall<?>>> callerSlot = ThreadLocal.withInitial(this::newCallerSlot);
+    /** How this bridge's mode runs calls: the one place that knows the mode. */
+    final CallRunner runner;
     private volatile boolean closed;
     private final AtomicBoolean leftoversWarned = new AtomicBoolean();
 
     private LoopBridge(Builder b) {
-        this.mode = b.mode != null ? b.mode : BridgeMode.SHARED;
+        this.mode = b.mode != null ? b.mode : DEFAULT_MODE;
         this.name = b.name != null ? b.name : "bridge-" + IDS.incrementAndGet();
-        this.timeout = b.timeout != null ? b.timeout : Duration.ofSeconds(30);
-        this.maxInFlight = b.maxInFlight != null ? b.maxInFlight : 1024;
-        this.poolSize = b.poolSize != null ? b.poolSize : Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-        this.closeGrace = b.closeGrace != null ? b.closeGrace : Duration.ofSeconds(2);
+        this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
+        this.maxInFlight = b.maxInFlight != null ? b.maxInFlight : DEFAULT_MAX_IN_FLIGHT;
+        this.closeGrace = b.closeGrace != null ? b.closeGrace : DEFAULT_CLOSE_GRACE;
         this.callLoopName = name + "-call";
-        this.shared = mode == BridgeMode.SHARED
-                ? new SharedLoop(this, b.watchdogThreshold != null ? b.watchdogThreshold : Duration.ofMillis(100))
-                : null;
+        this.runner = CallRunner.of(this, mode, b.poolSize, b.watchdogThreshold);
         BlockingExecutor.bridgeOpened(); // the last bridge to close shuts the default executor down
     }
 
@@ -128,6 +114,15 @@ public final class LoopBridge implements AutoCloseable {
     /** A {@link BridgeMode#SHARED} bridge with default settings. */
     public static LoopBridge shared() {
         return builder().mode(BridgeMode.SHARED).build();
+    }
+
+    /**
+     * The worker pool size of a per-call bridge whose builder sets none, and of the default executor of
+     * {@link EventLoop#runInExecutor(java.util.concurrent.Callable)}: {@code min(32, cores + 4)}, as
+     * Python's {@code ThreadPoolExecutor}.
+     */
+    public static int defaultPoolSize() {
+        return Math.min(MAX_DEFAULT_POOL_SIZE, Runtime.getRuntime().availableProcessors() + 4);
     }
 
     public String name() {
@@ -172,15 +167,7 @@ public final class LoopBridge implements AutoCloseable {
             throw NestedLoopException.refuse("LoopBridge.run (bridge '" + name + "')", running);
         }
         takeSlot();
-        BridgeCall<T> call;
-        if (mode == BridgeMode.PER_CALL) {
-            call = new BridgeCall<>(this, body, null, timeout, true);
-            runOnCallerThread(call);
-        } else {
-            call = start(body, timeout);
-            await(call, timeout);
-        }
-        return valueOf(call, mode != BridgeMode.PER_CALL);
+        return runner.run(body, timeout);
     }
 
     /**
@@ -196,9 +183,7 @@ public final class LoopBridge implements AutoCloseable {
         Checks.notNull(body, "body");
         countCall();
         takeSlot();
-        BridgeCall<T> call = start(body, timeout);
-        call.expireAfter(timeout); // the loop's own timer cannot fire while the loop is stuck or the call queued
-        return call.outcome;
+        return runner.submit(body, timeout);
     }
 
     /** A snapshot of the bridge's counters. */
@@ -215,8 +200,8 @@ public final class LoopBridge implements AutoCloseable {
      * their callers' own threads included) and the tasks left on the shared loop, whose cancellation
      * handlers get up to 100 ms on their loop as PER_CALL leftovers do (at most half the close grace);
      * calls still queued never start. Stops the threads the bridge started, waiting up to the close grace
-     * (default 2 s); refuses later calls with {@link IllegalStateException}. Idempotent. Any thread, a loop
-     * thread of this bridge included.
+     * ({@link #DEFAULT_CLOSE_GRACE} unless set); refuses later calls with {@link IllegalStateException}.
+     * Idempotent. Any thread, a loop thread of this bridge included.
      */
     @Override
     public void close() {
@@ -227,21 +212,7 @@ public final class LoopBridge implements AutoCloseable {
             closed = true;
         }
         try {
-            cancelCallerRuns();
-            if (shared != null) {
-                shared.close(closeGrace);
-            }
-            ThreadPoolExecutor pool = workers;
-            if (pool != null) {
-                for (Runnable queued : pool.shutdownNow()) { // interrupts running per-call loops: they cancel
-                    ((BridgeCall<?>) queued).cancel(new CancellationException("bridge '" + name + "' was closed"
-                            + " before the call started"));
-                }
-                if (!pool.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-                    log.warn("bridge '{}': workers did not stop within {} (a callback is stuck?); they end as daemons",
-                            name, closeGrace);
-                }
-            }
+            runner.close(closeGrace);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } finally {
@@ -278,139 +249,8 @@ public final class LoopBridge implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs a PER_CALL {@code run} on a fresh loop on the caller's thread, in the thread's slot for close()
-     * to cancel (a thread runs one at a time: a nested run is refused). The slot is written first, then
-     * {@code closed} read; close() writes {@code closed} first, then reads the slots: a close() that
-     * began meanwhile either finds the call or is seen here.
-     */
-    private void runOnCallerThread(BridgeCall<?> call) {
-        AtomicReference<BridgeCall<?>> slot = callerSlot.get();
-        BridgeCall<?> previous = slot.getAndSet(call);
-        try {
-            if (closed) {
-                call.cancel(new CancellationException("bridge '" + name + "' was closed as the call started"));
-            }
-            call.run(); // returns at once if cancelled
-        } finally {
-            slot.set(previous);
-        }
-    }
-
-    /** Cancels the PER_CALL runs in progress on their callers' threads (each then ends there). close() only. */
-    private void cancelCallerRuns() {
-        List<AtomicReference<BridgeCall<?>>> slots;
-        synchronized (callerSlots) {
-            slots = new ArrayList<>(callerSlots);
-        }
-        for (AtomicReference<BridgeCall<?>> slot : slots) {
-            BridgeCall<?> call = slot.get();
-            if (call != null) {
-                call.cancel(new CancellationException("bridge '" + name + "' was closed"));
-            }
-        }
-    }
-
-    /** The calling thread's slot, made on its first PER_CALL run. */
-    private AtomicReference<BridgeCall<?>> newCallerSlot() {
-        AtomicReference<BridgeCall<?>> slot = new AtomicReference<>();
-        synchronized (callerSlots) {
-            callerSlots.add(slot);
-        }
-        return slot;
-    }
-
     IllegalStateException closedException() {
         return new IllegalStateException("bridge '" + name + "' (" + mode + ") is closed: create a new bridge");
-    }
-
-    /** Starts a call off the caller's thread: on the shared loop, or on a worker with a fresh loop. */
-    private <T> BridgeCall<T> start(AsyncCallable<T> body, Duration timeout) {
-        BridgeCall<T> call = new BridgeCall<>(this, body, CallContext.capture(), timeout, false);
-        try {
-            if (shared != null) {
-                call.startOn(shared.current());
-            } else {
-                workers().execute(call);
-            }
-        } catch (RuntimeException refused) { // closed meanwhile, or the loop died between lookup and hand-off
-            call.cancel(closed ? closedException() : refused);
-        }
-        return call;
-    }
-
-    /** Waits for the call's outcome as its caller; on timeout or interrupt ends the call itself. */
-    private static void await(BridgeCall<?> call, Duration timeout) {
-        try {
-            call.outcome.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException late) {
-            call.expire();
-        } catch (InterruptedException interrupted) {
-            call.cancel(new AsyncExecutionException("the caller thread '" + Thread.currentThread().getName()
-                    + "' was interrupted while waiting; the call was cancelled", interrupted));
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | CancellationException failed) {
-            // the outcome is read below
-        }
-    }
-
-    /** The finished call's value, or its failure thrown as the contract says. */
-    private <T> T valueOf(BridgeCall<T> call, boolean crossedThreads) {
-        try {
-            // join, not getNow: when the caller's expire/cancel lost the race to finish the call, the
-            // winner may not have completed the outcome yet (it does so right after winning)
-            return call.outcome.join();
-        } catch (CompletionException | CancellationException failed) {
-            Throwable failure = Failures.failureOf(call.outcome); // the stored one, not join's JDK 23+ wrapper
-            if (crossedThreads) {
-                addCallerStack(failure);
-            }
-            if (failure instanceof RuntimeException re) {
-                throw re;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
-            throw new AsyncExecutionException("async code of bridge '" + name + "' failed with " + failure, failure);
-        }
-    }
-
-    private void addCallerStack(Throwable failure) {
-        for (Throwable s : failure.getSuppressed()) {
-            if (s instanceof CallerStack) {
-                return; // the same instance thrown again: one caller stack is enough
-            }
-        }
-        failure.addSuppressed(new CallerStack("caller of bridge '" + name + "' (" + mode + ") on thread '"
-                + Thread.currentThread().getName() + "'"));
-    }
-
-    /** Carries the caller's stack trace, attached to failures that crossed threads. */
-    private static final class CallerStack extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CallerStack(String message) {
-            super(message);
-        }
-    }
-
-    private ThreadPoolExecutor workers() {
-        ThreadPoolExecutor pool = workers;
-        if (pool == null) {
-            synchronized (this) {
-                if (closed) {
-                    throw closedException();
-                }
-                pool = workers;
-                if (pool == null) {
-                    pool = new ThreadPoolExecutor(poolSize, poolSize, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                            threadFactory("loopbridge-" + name + "-worker-"));
-                    pool.allowCoreThreadTimeOut(true);
-                    workers = pool;
-                }
-            }
-        }
-        return pool;
     }
 
     /** Counts (and reports) tasks a per-call body left pending: a warning the first time, debug after. */
@@ -429,15 +269,6 @@ public final class LoopBridge implements AutoCloseable {
         }
     }
 
-    static ThreadFactory threadFactory(String prefix) {
-        AtomicInteger ids = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + ids.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     @Override
     public String toString() {
         return "LoopBridge[" + name + ", " + mode + (closed ? ", closed" : "") + "]";
@@ -445,7 +276,8 @@ public final class LoopBridge implements AutoCloseable {
 
     /**
      * Options of a new bridge. Each may be set once; setting one twice is an error naming the earlier
-     * value.
+     * value, and {@link #build()} refuses an option the chosen mode does not use. Once a name is set,
+     * every error names the bridge. Threads: one thread at a time (not thread-safe).
      */
     public static final class Builder {
         private BridgeMode mode;
@@ -458,57 +290,115 @@ public final class LoopBridge implements AutoCloseable {
 
         private Builder() {}
 
-        /** Where the loop runs; default {@link BridgeMode#SHARED}. */
+        /** Where the loop runs; default {@link #DEFAULT_MODE}. */
         public Builder mode(BridgeMode mode) {
-            Checks.notSetYet(this.mode, "mode");
-            this.mode = Checks.notNull(mode, "mode");
+            Checks.notSetYet(this.mode, subject("mode"));
+            this.mode = Checks.notNull(mode, subject("mode"));
             return this;
         }
 
         /** Names the bridge's threads, loops, logs and metrics; default {@code bridge-N}. */
         public Builder name(String name) {
-            Checks.notSetYet(this.name, "name");
+            Checks.notSetYet(this.name, subject("name"));
             this.name = Checks.notNull(name, "name");
             return this;
         }
 
-        /** Default timeout of a call; default 30 s. */
+        /** Default timeout of a call; default {@link #DEFAULT_TIMEOUT}. */
         public Builder timeout(Duration timeout) {
-            Checks.notSetYet(this.timeout, "timeout");
-            this.timeout = Checks.positive(timeout, "timeout");
+            Checks.notSetYet(this.timeout, subject("timeout"));
+            this.timeout = Checks.positive(timeout, subject("timeout"));
             return this;
         }
 
-        /** Calls in flight at once before further calls are refused; default 1024. */
+        /** Calls in flight at once before further calls are refused; default {@value #DEFAULT_MAX_IN_FLIGHT}. */
         public Builder maxInFlight(int maxInFlight) {
-            Checks.notSetYet(this.maxInFlight, "maxInFlight");
-            this.maxInFlight = Checks.positive(maxInFlight, "maxInFlight");
+            Checks.notSetYet(this.maxInFlight, subject("maxInFlight"));
+            this.maxInFlight = Checks.positive(maxInFlight, subject("maxInFlight"));
             return this;
         }
 
-        /** Worker threads of PER_CALL_POOLED (and of PER_CALL's submit); default min(32, cores + 4). */
+        /**
+         * Worker threads of PER_CALL_POOLED (and of PER_CALL's submit); default {@link #defaultPoolSize()}.
+         * Not an option of SHARED.
+         */
         public Builder poolSize(int poolSize) {
-            Checks.notSetYet(this.poolSize, "poolSize");
-            this.poolSize = Checks.positive(poolSize, "poolSize");
+            Checks.notSetYet(this.poolSize, subject("poolSize"));
+            this.poolSize = Checks.positive(poolSize, subject("poolSize"));
             return this;
         }
 
-        /** How long {@link LoopBridge#close()} waits for the bridge's threads; default 2 s. */
+        /** How long {@link LoopBridge#close()} waits for the bridge's threads; default {@link #DEFAULT_CLOSE_GRACE}. */
         public Builder closeGrace(Duration closeGrace) {
-            Checks.notSetYet(this.closeGrace, "closeGrace");
-            this.closeGrace = Checks.nonNegative(closeGrace, "closeGrace");
+            Checks.notSetYet(this.closeGrace, subject("closeGrace"));
+            this.closeGrace = Checks.nonNegative(closeGrace, subject("closeGrace"));
             return this;
         }
 
-        /** SHARED: a callback holding the loop longer than this is logged with the loop's stack; default 100 ms. */
+        /**
+         * SHARED only: a callback holding the loop longer than this is logged with the loop's stack;
+         * default {@link #DEFAULT_WATCHDOG_THRESHOLD}.
+         */
         public Builder watchdogThreshold(Duration threshold) {
-            Checks.notSetYet(this.watchdogThreshold, "watchdogThreshold");
-            this.watchdogThreshold = Checks.positive(threshold, "watchdogThreshold");
+            Checks.notSetYet(this.watchdogThreshold, subject("watchdogThreshold"));
+            this.watchdogThreshold = Checks.positive(threshold, subject("watchdogThreshold"));
             return this;
         }
 
+        /**
+         * The options set so far, by name, in the order of the builder's methods (for a configuration layer that warns
+         * about defaults that are unsafe under load).
+         */
+        public Map<String, Object> options() {
+            Map<String, Object> set = new LinkedHashMap<>();
+            put(set, "mode", mode);
+            put(set, "name", name);
+            put(set, "timeout", timeout);
+            put(set, "maxInFlight", maxInFlight);
+            put(set, "poolSize", poolSize);
+            put(set, "closeGrace", closeGrace);
+            put(set, "watchdogThreshold", watchdogThreshold);
+            return set;
+        }
+
+        private static void put(Map<String, Object> set, String option, Object value) {
+            if (value != null) {
+                set.put(option, value);
+            }
+        }
+
+        /**
+         * Builds the bridge.
+         *
+         * @throws IllegalStateException if an option was set that the mode does not use: {@code poolSize}
+         *     on SHARED (one loop thread), {@code watchdogThreshold} on a per-call mode (no long-lived loop)
+         */
         public LoopBridge build() {
+            BridgeMode m = mode != null ? mode : DEFAULT_MODE;
+            if (m == BridgeMode.SHARED && poolSize != null) {
+                throw unused("poolSize", poolSize, m, "a SHARED bridge runs every call on its one loop thread; remove"
+                        + " poolSize, or choose PER_CALL_POOLED");
+            }
+            if (m != BridgeMode.SHARED && watchdogThreshold != null) {
+                throw unused("watchdogThreshold", watchdogThreshold, m, "the watchdog watches the long-lived loop of a"
+                        + " SHARED bridge; remove watchdogThreshold, or choose SHARED");
+            }
             return new LoopBridge(this);
+        }
+
+        private IllegalStateException unused(String option, Object value, BridgeMode m, String fix) {
+            return new IllegalStateException(subject(option) + ": " + value + " is not an option of mode " + m + ": "
+                    + fix);
+        }
+
+        /** An option's name for messages, with the bridge's once it has one: "bridge 'api': timeout". */
+        private String subject(String option) {
+            return name == null ? option : "bridge '" + name + "': " + option;
+        }
+
+        @Override
+        public String toString() {
+            return "LoopBridge.Builder" + options();
         }
     }
 }

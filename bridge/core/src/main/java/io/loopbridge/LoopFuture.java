@@ -38,7 +38,7 @@ import java.util.function.Function;
  *
  * @param <T> the value type
  */
-public class LoopFuture<T> extends CompletableFuture<T> {
+public class LoopFuture<T> extends GuardedFuture<T> {
     /** The completions waiting for the relay running on this thread; null when none runs. */
     private static final ThreadLocal<ArrayDeque<Runnable>> RELAYS = new ThreadLocal<>();
     final DefaultEventLoop loop;
@@ -47,8 +47,6 @@ public class LoopFuture<T> extends CompletableFuture<T> {
      * or null. Written by the thread that wires the dependency, before the awaited thing can finish.
      */
     private volatile Object awaited;
-    /** Someone registered a callback or waited for the outcome (for unobserved-failure reports). */
-    volatile boolean observed;
 
     LoopFuture(DefaultEventLoop loop) {
         this.loop = loop;
@@ -63,9 +61,15 @@ public class LoopFuture<T> extends CompletableFuture<T> {
         this.awaited = what;
     }
 
+    /**
+     * Someone composed, waited for or read the outcome: a task counts it as retrieval of its failure
+     * (debug mode's unobserved-failure report). A plain loop future does nothing.
+     */
+    void observe() {}
+
     @Override
     public <U> LoopFuture<U> newIncompleteFuture() {
-        observed = true; // every composition method derives its stage here
+        observe(); // every composition method derives its stage here
         LoopFuture<U> dependent = new LoopFuture<>(loop);
         dependent.awaited = this;
         return dependent;
@@ -111,29 +115,23 @@ public class LoopFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    // ------------------------------------------------------------ blocking waits
+    // ------------------------------------------------------------ waits and reads
 
     @Override
-    public T get() throws InterruptedException, ExecutionException {
-        refuseBlockingOnLoop("get()");
-        return super.get();
+    String owner() {
+        return "future of event loop '" + loop.name() + "'";
     }
 
     @Override
-    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        refuseBlockingOnLoop("get(timeout)");
-        return super.get(timeout, unit);
+    void beforeWait(String wait) {
+        observe();
+        super.beforeWait(wait);
     }
 
     @Override
-    public T join() {
-        refuseBlockingOnLoop("join()");
-        return super.join();
-    }
-
-    private void refuseBlockingOnLoop(String what) {
-        observed = true;
-        NestedLoopException.refuseBlockingWait(this, what, "future of event loop", loop.name());
+    public T getNow(T valueIfAbsent) {
+        observe();
+        return super.getNow(valueIfAbsent);
     }
 
     /**
@@ -142,7 +140,7 @@ public class LoopFuture<T> extends CompletableFuture<T> {
      * @throws IllegalStateException if the future is not done, failed or was cancelled
      */
     public T resultNow() {
-        observed = true;
+        observe();
         if (!isDone()) {
             throw new IllegalStateException("future is not done: " + this);
         }
@@ -158,7 +156,7 @@ public class LoopFuture<T> extends CompletableFuture<T> {
      * @throws IllegalStateException if the future is not done, completed normally or was cancelled
      */
     public Throwable exceptionNow() {
-        observed = true;
+        observe();
         if (!isDone() || !isCompletedExceptionally() || isCancelled()) {
             throw new IllegalStateException("future did not fail: " + this);
         }
@@ -174,14 +172,7 @@ public class LoopFuture<T> extends CompletableFuture<T> {
         if (!isCompletedExceptionally()) {
             return super.getNow(null);
         }
-        Throwable failure = exceptionNow0();
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        throw new AsyncExecutionException("async code failed with " + failure, failure);
+        throw AsyncExecutionException.rethrow(exceptionNow0(), "async code");
     }
 
     // ------------------------------------------------------------ composition, always on the loop thread

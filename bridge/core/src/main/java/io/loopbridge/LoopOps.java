@@ -1,5 +1,6 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.CallContext;
 import io.loopbridge.internal.Checks;
 import io.loopbridge.internal.Failures;
 import java.time.Duration;
@@ -119,7 +120,7 @@ final class LoopOps {
         for (int i = 0; i < n; i++) {
             int index = i;
             onLoop(loop, stages.get(i), (v, e) -> {
-                outcomes.set(index, e == null ? new Outcome.Success<>(v) : new Outcome.Failure<>(Failures.unwrap(e)));
+                outcomes.set(index, Outcome.<T>of(v, e));
                 if (--remaining[0] == 0) {
                     result.complete(outcomes);
                 }
@@ -184,14 +185,8 @@ final class LoopOps {
     /** Runs {@code action} when {@code stage} completes, on {@code loop}'s thread. */
     static <T> void onLoop(DefaultEventLoop loop, CompletionStage<? extends T> stage,
             BiConsumer<? super T, Throwable> action) {
-        Executor executor = loop.callbackExecutor();
-        whenDone(stage, (v, e) -> {
-            if (loop.inLoopThread()) {
-                action.accept(v, e);
-            } else {
-                executor.execute(() -> action.accept(v, e));
-            }
-        });
+        CallContext context = loop.contextHere();
+        whenDone(stage, (v, e) -> loop.runOnLoop(() -> action.accept(v, e), context));
     }
 
     static <T> void complete(CompletableFuture<T> target, T value, Throwable failure) {

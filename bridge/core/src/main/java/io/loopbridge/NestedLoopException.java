@@ -14,20 +14,6 @@ public class NestedLoopException extends IllegalStateException {
         super(message);
     }
 
-    /**
-     * Refuses a blocking {@code wait} ("get()", "join()") of an unfinished {@code future} when the
-     * current thread runs a loop: the one check behind every blocking wait loopbridge hands out.
-     * {@code kind} and {@code name} say whose future it is ("future of event loop", "loop-3").
-     */
-    static void refuseBlockingWait(java.util.concurrent.Future<?> future, String wait, String kind, String name) {
-        if (!future.isDone()) {
-            DefaultEventLoop running = LoopManager.runningLoop();
-            if (running != null) {
-                throw refuse("a blocking " + wait + " of an unfinished " + kind + " '" + name + "'", running);
-            }
-        }
-    }
-
     /** The refusal for {@code what} (for example "LoopBridge.run") on the current thread running {@code loop}. */
     static NestedLoopException refuse(String what, EventLoop loop) {
         return new NestedLoopException(what + " called on thread '" + Thread.currentThread().getName()

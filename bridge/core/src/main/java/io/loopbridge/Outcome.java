@@ -30,7 +30,16 @@ public sealed interface Outcome<T> {
      * {@code stage.handle(Outcome::of)}, on any thread.
      */
     static <T> Outcome<T> of(T value, Throwable failure) {
-        return failure == null ? new Success<>(value) : new Failure<>(Failures.unwrap(failure));
+        return failure == null ? new Success<>(value) : new Failure<>(unwrap(failure));
+    }
+
+    /**
+     * The failure a stage really completed with: {@code failure} stripped of the
+     * {@code CompletionException} and {@code ExecutionException} wrappers that dependent stages and
+     * blocking waits add. Any thread.
+     */
+    static Throwable unwrap(Throwable failure) {
+        return Failures.unwrap(failure);
     }
 
     default boolean isSuccess() {

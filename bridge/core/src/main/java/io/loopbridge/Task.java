@@ -41,6 +41,8 @@ public final class Task<T> extends LoopFuture<T> {
     Task<?> prevTask;
     Task<?> nextTask;
     boolean linked;
+    /** Debug mode only: someone composed, waited for or read the outcome (see {@link #observe}). */
+    private volatile boolean observed;
     /** Debug mode: the report made if this failed task is collected unobserved; null otherwise. */
     private volatile UnobservedFailure unobserved;
 
@@ -112,13 +114,7 @@ public final class Task<T> extends LoopFuture<T> {
             cancelAwaited(LoopOps.futureOf(stage));
             return;
         }
-        LoopOps.whenDone(stage, (value, failure) -> {
-            if (loop.inLoopThread()) {
-                settle(value, failure);
-            } else {
-                loop.dispatchCallback(() -> settle(value, failure), context);
-            }
-        });
+        LoopOps.whenDone(stage, (value, failure) -> loop.runOnLoop(() -> settle(value, failure), context));
     }
 
     /** Completes the task with the body's outcome. Loop thread. */
@@ -129,6 +125,9 @@ public final class Task<T> extends LoopFuture<T> {
         if (completed && failure != null && loop.isDebug() && !observed) {
             UnobservedFailure report = new UnobservedFailure(name(), loop.name(), Failures.unwrap(failure));
             unobserved = report;
+            if (observed) { // retrieved on another thread meanwhile
+                report.observed = true;
+            }
             DebugCleaner.CLEANER.register(this, report);
         }
     }
@@ -142,34 +141,18 @@ public final class Task<T> extends LoopFuture<T> {
         return cancelled;
     }
 
+    /**
+     * Counts a retrieval of the outcome (composing, any get or join, getNow, resultNow, exceptionNow).
+     * Bookkeeping only in debug mode: otherwise one read of the debug flag.
+     */
     @Override
-    public <U> LoopFuture<U> newIncompleteFuture() {
-        markObserved();
-        return super.newIncompleteFuture();
-    }
-
-    @Override
-    public Throwable exceptionNow() {
-        markObserved();
-        return super.exceptionNow();
-    }
-
-    @Override
-    public T join() {
-        markObserved();
-        return super.join();
-    }
-
-    @Override
-    public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
-        markObserved();
-        return super.get();
-    }
-
-    private void markObserved() {
-        UnobservedFailure report = unobserved;
-        if (report != null) {
-            report.observed = true;
+    void observe() {
+        if (loop.isDebug()) {
+            observed = true;
+            UnobservedFailure report = unobserved;
+            if (report != null) {
+                report.observed = true;
+            }
         }
     }
 

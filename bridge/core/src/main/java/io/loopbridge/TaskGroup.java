@@ -131,11 +131,7 @@ public final class TaskGroup {
         boolean cancelWith(CancellationException cancellation) {
             boolean cancelled = super.cancelWith(cancellation);
             if (cancelled) {
-                if (loop.inLoopThread()) {
-                    group.cancelAll();
-                } else {
-                    loop.dispatchCallback(group::cancelAll, null);
-                }
+                loop.runOnLoop(group::cancelAll, null);
             }
             return cancelled;
         }

@@ -178,7 +178,7 @@ class BridgeCloseTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_stopsEveryThreadBridgeStarted(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode, b -> b.poolSize(3).timeout(TIMEOUT));
+        LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, 3).andThen(b -> b.timeout(TIMEOUT)));
         String prefix = BridgeFixture.threadPrefix(bridge);
         CompletableFuture<Object> gate = new CompletableFuture<>();
         List<CompletableFuture<Object>> calls = new ArrayList<>();

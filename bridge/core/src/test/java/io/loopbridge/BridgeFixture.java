@@ -47,6 +47,15 @@ public final class BridgeFixture implements AfterEachCallback {
         return track(builder.build());
     }
 
+    /** Sets {@code poolSize} where the mode has workers: every mode but SHARED, which refuses the option. */
+    static Consumer<LoopBridge.Builder> workers(BridgeMode mode, int poolSize) {
+        return b -> {
+            if (mode != BridgeMode.SHARED) {
+                b.poolSize(poolSize);
+            }
+        };
+    }
+
     /** Closes {@code bridge} after the test. */
     LoopBridge track(LoopBridge bridge) {
         bridges.add(bridge);

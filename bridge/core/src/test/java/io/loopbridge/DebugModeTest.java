@@ -2,6 +2,7 @@ package io.loopbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -13,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Contract, Loop: debug mode: a callback slower than a threshold (default 100 ms) is logged with its
@@ -196,6 +199,71 @@ class DebugModeTest {
         loop.close();
     }
 
+    /** The ways of retrieving a task's outcome that debug mode counts (issue 10: get(timeout) and getNow included). */
+    enum Retrieval {
+        GET_NOW(t -> t.getNow(null)),
+        TIMED_GET(t -> t.get(1, TimeUnit.MILLISECONDS)),
+        GET(Task::get),
+        JOIN(Task::join),
+        EXCEPTION_NOW(Task::exceptionNow),
+        COMPOSE(t -> t.handle((v, e) -> e));
+
+        final Retrieve retrieve;
+
+        Retrieval(Retrieve retrieve) {
+            this.retrieve = retrieve;
+        }
+
+        interface Retrieve {
+            Object from(Task<Object> task) throws Exception;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Retrieval.class)
+    void debug_failedTaskRetrievedAnyWay_isNotReported(Retrieval retrieval) {
+        EventLoop loop = EventLoop.builder().debug(true).build();
+
+        try (LogCapture log = LogCapture.of(Task.class)) {
+            WeakReference<?>[] refs = loop.runUntilComplete(l -> {
+                Task<Object> retrieved = l.createTask("retrieved-" + retrieval, in -> CompletableFuture.failedFuture(
+                        new IllegalStateException("looked at")));
+                Task<Object> sentinel = l.createTask("sentinel-" + retrieval, in -> CompletableFuture.failedFuture(
+                        new IllegalStateException("sentinel")));
+                WeakReference<?>[] r = {new WeakReference<>(retrieved), new WeakReference<>(sentinel)};
+                return l.sleep(Duration.ofMillis(1)).thenCompose(x -> {
+                    catchThrowable(() -> retrieval.retrieve.from(retrieved)); // it failed: most ways throw
+                    return l.sleep(Duration.ZERO).thenApply(y -> r); // a composed stage's callback runs first
+                });
+            });
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                System.gc();
+                return refs[0].refersTo(null) && refs[1].refersTo(null)
+                        && log.messages(Level.ERROR).stream().anyMatch(m -> m.contains("sentinel-" + retrieval));
+            });
+
+            assertThat(log.messages(Level.ERROR)).noneMatch(m -> m.contains("retrieved-" + retrieval));
+        }
+        loop.close();
+    }
+
+    @Test
+    void debugOff_retrievingOutcome_keepsNoBookkeeping() {
+        // With debug off, observing a task writes nothing (one read of the debug flag): no cost per call.
+        EventLoop loop = EventLoop.create();
+
+        Task<?> task = loop.runUntilComplete(l -> {
+            Task<Object> t = l.createTask("plain", in -> CompletableFuture.completedFuture("v"));
+            return t.thenApply(v -> t);
+        });
+        task.getNow(null);
+        task.join();
+
+        assertThat(readField(task, "observed")).isEqualTo(false);
+        loop.close();
+    }
+
     @Test
     void debugOff_failedTaskNeverRetrieved_isNotTracked() {
         // Without debug mode no Cleaner report is registered at all (it would cost every failed task).
@@ -212,8 +280,12 @@ class DebugModeTest {
     }
 
     private static Object readUnobserved(Task<?> task) {
+        return readField(task, "unobserved");
+    }
+
+    private static Object readField(Task<?> task, String name) {
         try {
-            var f = Task.class.getDeclaredField("unobserved");
+            var f = Task.class.getDeclaredField(name);
             f.setAccessible(true);
             return f.get(task);
         } catch (ReflectiveOperationException e) {

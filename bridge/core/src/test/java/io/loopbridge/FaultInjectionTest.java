@@ -446,7 +446,7 @@ class FaultInjectionTest {
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_everyCallEndsAsValueCancellationOrClosedBridge(BridgeMode mode) {
         for (int round = 0; round < 10; round++) {
-            LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS));
+            LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST)));
 
             Map<String, Integer> outcomes = closeRace(bridge, 4, fx.gate());
 
@@ -458,7 +458,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_everyCallEndsAtOnce(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS));
+        LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST)));
 
         Map<String, Integer> outcomes = closeRace(bridge, 4, fx.gate());
 
@@ -468,7 +468,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_statsAddUpWithNothingInFlight(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS));
+        LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST)));
 
         closeRace(bridge, 4, fx.gate());
 
@@ -482,7 +482,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_leavesNoThreadOfTheBridge(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS));
+        LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST)));
 
         closeRace(bridge, 4, fx.gate());
 
@@ -492,7 +492,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_newBridgeServesNextCallIncludingDefaultExecutor(BridgeMode mode) {
-        closeRace(fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS)), 4, fx.gate());
+        closeRace(fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST))), 4, fx.gate());
         LoopBridge next = fx.bridge(mode, b -> b.timeout(TIMEOUT));
 
         String value = next.run(l -> l.runInExecutor(() -> "served"));
@@ -503,7 +503,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
     void close_racingWithCalls_callAfterCloseRefusedAtOnceNamingBridge(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode, b -> b.timeout(TIMEOUT).closeGrace(FAST).poolSize(RACE_WORKERS));
+        LoopBridge bridge = fx.bridge(mode, BridgeFixture.workers(mode, RACE_WORKERS).andThen(b -> b.timeout(TIMEOUT).closeGrace(FAST)));
         closeRace(bridge, 4, fx.gate());
 
         Throwable thrown = catchThrowable(() -> bridge.run(l -> CompletableFuture.completedFuture("late")));

@@ -24,7 +24,7 @@ final class Internals {
 
     /** How many caller threads' slots a PER_CALL bridge holds (dropping those of threads that ended). */
     static int callerSlots(LoopBridge bridge) {
-        Set<?> slots = (Set<?>) read(bridge, LoopBridge.class, "callerSlots");
+        Set<?> slots = (Set<?>) read(bridge.runner, CallerThreadRunner.class, "callerSlots");
         synchronized (slots) {
             return slots.size();
         }

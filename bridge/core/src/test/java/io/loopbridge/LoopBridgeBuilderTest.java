@@ -216,6 +216,59 @@ class LoopBridgeBuilderTest {
         assertThat(value).isEqualTo(1);
     }
 
+    @Test
+    void defaults_areTheNamedConstants() {
+        LoopBridge bridge = track(LoopBridge.builder().build());
+
+        assertThat(bridge.mode()).isEqualTo(LoopBridge.DEFAULT_MODE);
+        assertThat(bridge.timeout()).isEqualTo(LoopBridge.DEFAULT_TIMEOUT);
+        assertThat(bridge.maxInFlight()).isEqualTo(LoopBridge.DEFAULT_MAX_IN_FLIGHT);
+        assertThat(LoopBridge.defaultPoolSize()).isEqualTo(Math.min(32, Runtime.getRuntime().availableProcessors() + 4));
+    }
+
+    // ------------------------------------------------------------------ options the mode does not use
+
+    @Test
+    void poolSize_onShared_isRefusedNamingOptionAndMode() {
+        LoopBridge.Builder builder = LoopBridge.builder().name("one-loop").mode(BridgeMode.SHARED).poolSize(8);
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bridge 'one-loop': poolSize: 8 is not an option of mode SHARED")
+                .hasMessageContaining("PER_CALL_POOLED");
+    }
+
+    @Test
+    void poolSize_withDefaultMode_isRefused() {
+        assertThatThrownBy(() -> LoopBridge.builder().poolSize(8).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("poolSize: 8 is not an option of mode SHARED");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BridgeMode.class, names = {"PER_CALL", "PER_CALL_POOLED"})
+    void watchdogThreshold_onPerCallMode_isRefusedNamingOptionAndMode(BridgeMode mode) {
+        LoopBridge.Builder builder = LoopBridge.builder().mode(mode).watchdogThreshold(Duration.ofMillis(50));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("watchdogThreshold: PT0.05S is not an option of mode " + mode)
+                .hasMessageContaining("SHARED");
+    }
+
+    @Test
+    void options_listsOnlyWhatWasSet() {
+        LoopBridge.Builder builder = LoopBridge.builder().timeout(Duration.ofSeconds(3)).name("listed");
+
+        assertThat(builder.options()).containsExactly(java.util.Map.entry("name", "listed"),
+                java.util.Map.entry("timeout", Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void optionError_afterName_namesTheBridge() {
+        LoopBridge.Builder builder = LoopBridge.builder().name("api");
+
+        assertThatThrownBy(() -> builder.timeout(Duration.ofSeconds(-1)))
+                .hasMessage("bridge 'api': timeout: PT-1S (expected > 0)");
+    }
+
     // ------------------------------------------------------------------ each option at most once
 
     static Stream<Arguments> optionsSetTwice() {

@@ -1,11 +1,12 @@
 package io.loopbridge.demo;
 
+import io.loopbridge.BridgeMode;
+import io.loopbridge.LoopBridge;
 import io.loopbridge.spring.EnableLoopBridge;
 import io.loopbridge.spring.LoopBridgeConfigurer;
 import io.loopbridge.spring.LoopBridgeRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -42,8 +43,11 @@ public class DemoConfig implements LoopBridgeConfigurer, WebMvcConfigurer {
     public void configureBridges(LoopBridgeRegistry bridges) {
         DemoSettings settings = demoSettings();
         for (DemoMode mode : DemoMode.values()) {
-            bridges.bridge(mode.path).mode(mode.bridgeMode).timeout(settings.timeout()).maxInFlight(settings.maxInFlight())
-                    .poolSize(settings.poolSize()).watchdogThreshold(Duration.ofMillis(100));
+            LoopBridge.Builder bridge = bridges.bridge(mode.path).mode(mode.bridgeMode).timeout(settings.timeout())
+                    .maxInFlight(settings.maxInFlight());
+            if (mode.bridgeMode != BridgeMode.SHARED) { // SHARED has one loop thread (and the default watchdog)
+                bridge.poolSize(settings.poolSize()); // the pooled workers, and per-call's submit workers
+            }
         }
         bridges.defaultBridge(DemoMode.SHARED.path);
     }

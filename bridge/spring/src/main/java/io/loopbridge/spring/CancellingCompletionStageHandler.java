@@ -1,6 +1,6 @@
 package io.loopbridge.spring;
 
-import io.loopbridge.internal.Failures;
+import io.loopbridge.Outcome;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.MethodParameter;
@@ -65,7 +65,7 @@ final class CancellingCompletionStageHandler implements AsyncHandlerMethodReturn
                 return; // the request already ended; Spring reports the timeout or error itself
             }
             if (failure != null) {
-                result.setErrorResult(Failures.unwrap(failure));
+                result.setErrorResult(Outcome.unwrap(failure));
             } else {
                 result.setResult(value);
             }

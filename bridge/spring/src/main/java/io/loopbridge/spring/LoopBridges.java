@@ -2,12 +2,12 @@ package io.loopbridge.spring;
 
 import io.loopbridge.BridgeStats;
 import io.loopbridge.LoopBridge;
-import io.loopbridge.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class LoopBridges implements AutoCloseable {
             map.put(bridge.name(), bridge);
         }
         this.byName = Collections.unmodifiableMap(map);
-        this.defaultBridge = Checks.notNull(map.get(defaultName), "default bridge '" + defaultName + "'");
+        this.defaultBridge = Objects.requireNonNull(map.get(defaultName), "default bridge '" + defaultName + "' must not be null");
     }
 
     /**
@@ -47,7 +47,7 @@ public final class LoopBridges implements AutoCloseable {
      * @throws IllegalArgumentException if no bridge has that name (the message lists the declared ones)
      */
     public LoopBridge get(String name) {
-        LoopBridge bridge = byName.get(Checks.notNull(name, "name"));
+        LoopBridge bridge = byName.get(Objects.requireNonNull(name, "name must not be null"));
         if (bridge == null) {
             throw new IllegalArgumentException("no bridge named '" + name + "' (declared: " + byName.keySet()
                     + "): declare it in a LoopBridgeConfigurer with bridges.bridge(\"" + name + "\")");

@@ -2,8 +2,8 @@ package io.loopbridge.spring;
 
 import io.loopbridge.BridgeRejectedException;
 import io.loopbridge.LoopBridge;
-import io.loopbridge.internal.Checks;
-import io.loopbridge.internal.Failures;
+import io.loopbridge.Outcome;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -68,10 +68,12 @@ public final class LoopStreams {
      */
     public static <T> CompletableFuture<Void> pipe(LoopBridge bridge, ResponseBodyEmitter emitter, int capacity,
             Executor writeExecutor, StreamProducer<T> producer) {
-        Checks.notNull(bridge, "bridge");
-        Checks.notNull(emitter, "emitter");
-        Checks.positive(capacity, "capacity");
-        Checks.notNull(producer, "producer");
+        Objects.requireNonNull(bridge, "bridge must not be null");
+        Objects.requireNonNull(emitter, "emitter must not be null");
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected > 0)");
+        }
+        Objects.requireNonNull(producer, "producer must not be null");
         EmitterWriter writer = new EmitterWriter(emitter);
         CompletableFuture<Void> call = bridge.submit(
                 loop -> new EmitterPump<>(loop, writer, capacity, writeExecutor, producer).start());
@@ -83,7 +85,7 @@ public final class LoopStreams {
         emitter.onError(error -> abandon.run());
         emitter.onCompletion(abandon); // after a normal end the call is done: a no-op
         call.whenComplete((v, failure) -> {
-            Throwable cause = failure == null ? null : Failures.unwrap(failure);
+            Throwable cause = failure == null ? null : Outcome.unwrap(failure);
             writer.complete(cause instanceof CancellationException ? null : cause);
         });
         return call;

@@ -152,7 +152,7 @@ class LoopBridgeConfigurationTest {
     @Test
     void bridgeSpec_optionSetTwice_namesTheEarlierValue() {
         LoopBridgeRegistry registry = new LoopBridgeRegistry();
-        LoopBridgeRegistry.BridgeSpec spec = registry.bridge("api").maxInFlight(5);
+        LoopBridge.Builder spec = registry.bridge("api").maxInFlight(5);
 
         assertThatThrownBy(() -> spec.maxInFlight(6)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("bridge 'api': maxInFlight was already set to 5");

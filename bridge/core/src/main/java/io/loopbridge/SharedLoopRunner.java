@@ -1,7 +1,9 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.DaemonThreads;
 import io.loopbridge.internal.Failures;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -9,17 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long-lived loop of a {@link BridgeMode#SHARED} bridge: one loop thread, the single worker of
+ * {@link BridgeMode#SHARED}: the bridge's long-lived loop, on one loop thread, the single worker of
  * a {@link ThreadPoolExecutor} (which replaces the thread if it dies). Each loop is a
  * {@link Generation}; when one dies, its pending tasks are cancelled (so calls in flight fail fast
- * with {@link LoopTerminatedException}) and the next call starts a new generation.
+ * with {@link LoopTerminatedException}) and the next call starts a new generation. A call is a task
+ * handed to the loop; the caller waits with its timeout, so it returns on time even if the loop is
+ * stuck.
  *
- * <p>Threads: {@link #current()} from any caller; {@link #drive} on the loop thread.
+ * <p>Threads: {@link #hand} and {@link #current()} from any caller; {@link #drive} on the loop
+ * thread {@code loopbridge-<bridge>-loop-N}.
  */
-final class SharedLoop {
+final class SharedLoopRunner extends CallRunner {
     private static final Logger log = LoggerFactory.getLogger(LoopBridge.class);
-    /** Spins of an idle shared loop before parking: a call arriving within them avoids a wake-up. */
-    private static final int SPINS_BEFORE_PARK = 0;
 
     /** One loop and, once it died, why. */
     static final class Generation {
@@ -30,9 +33,19 @@ final class SharedLoop {
         Generation(DefaultEventLoop loop) {
             this.loop = loop;
         }
+
+        /** A call's failure as its caller sees it: a cancellation by the loop's death says so. */
+        Throwable explain(Throwable failure, LoopBridge bridge) {
+            Throwable death = deathCause;
+            if (death == null || !(Failures.unwrap(failure) instanceof CancellationException)) {
+                return failure;
+            }
+            return new LoopTerminatedException("the shared loop '" + loop.name() + "' of bridge '" + bridge.name()
+                    + "' died while the call was in flight (" + death + "); the next call runs on a new loop thread",
+                    death);
+        }
     }
 
-    private final LoopBridge bridge;
     private final ThreadPoolExecutor executor;
     private final Watchdog.Registration watchdog;
     /** The live generation, or null before the first call; replaced under this object's lock. */
@@ -42,11 +55,31 @@ final class SharedLoop {
     /** How long the cancelled tasks' handlers may run when the bridge closes the loop; set by close(). */
     private volatile Duration handlerGrace = Duration.ZERO;
 
-    SharedLoop(LoopBridge bridge, Duration watchdogThreshold) {
-        this.bridge = bridge;
+    SharedLoopRunner(LoopBridge bridge, Duration watchdogThreshold) {
+        super(bridge);
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                LoopBridge.threadFactory("loopbridge-" + bridge.name() + "-loop-"));
-        this.watchdog = Watchdog.watch(this::currentLoop, watchdogThreshold, bridge.name());
+                DaemonThreads.named("loopbridge-" + bridge.name() + "-loop-"));
+        this.watchdog = Watchdog.watch(this::currentLoop,
+                watchdogThreshold != null ? watchdogThreshold : LoopBridge.DEFAULT_WATCHDOG_THRESHOLD, bridge.name());
+    }
+
+    /** Hands the call to the live loop as a task; the task's end finishes the call. Any thread. */
+    @Override
+    void hand(BridgeCall<?> call) {
+        start(call, current());
+    }
+
+    private static <T> void start(BridgeCall<T> call, Generation g) {
+        Task<T> task = g.loop.newTask(null, call::startLagged, call.context);
+        call.attach(task);
+        task.whenCompleteInline((value, failure) -> call.finish(value, failure == null ? null
+                : g.explain(failure, call.bridge)));
+    }
+
+    /** At once, from any thread: a task still queued on the loop then never starts. */
+    @Override
+    void cancelTask(Task<?> task) {
+        task.cancel(false);
     }
 
     /** The live generation, starting one if there is none or the last one died. */
@@ -63,7 +96,6 @@ final class SharedLoop {
                 }
                 DefaultEventLoop loop = new DefaultEventLoop(bridge.name() + "-shared-" + ++generations,
                         LoopClock.system());
-                loop.setSpinsBeforePark(SPINS_BEFORE_PARK);
                 loop.setWatched(true);
                 bridge.counters.loopsCreated.increment();
                 g = new Generation(loop);
@@ -111,6 +143,7 @@ final class SharedLoop {
     }
 
     /** Stops the loop (its pending calls are cancelled) and its thread, waiting up to {@code grace}. */
+    @Override
     void close(Duration grace) throws InterruptedException {
         Duration half = grace.dividedBy(2); // the rest of the close grace is for the thread to stop
         handlerGrace = half.compareTo(LoopManager.LEFTOVER_GRACE) < 0 ? half : LoopManager.LEFTOVER_GRACE;
