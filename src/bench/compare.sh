@@ -63,7 +63,7 @@ PHASE_START=$SECONDS
 stale() { local out=$1; shift; [[ ! -e $out ]] || [[ -n $(find "$@" -newer "$out" -type f -print -quit 2>/dev/null) ]]; }
 if [[ $BUILD == 1 ]]; then
     # the demo WAR, the comparison classes (test scope) and their classpath
-    if stale demo-webapp/target/compare.classpath pom.xml bridge/pom.xml bridge/src/main demo-webapp/pom.xml demo-webapp/src; then
+    if stale demo-webapp/target/compare.classpath pom.xml bridge bridge/core/src/main demo-webapp/pom.xml demo-webapp/src; then
         echo "[compare] building the demo WAR and the comparison (mvn -Pcompare -pl demo-webapp -am package)"
         mvn -B -ntp -q -Pcompare -pl demo-webapp -am -DskipTests package \
             dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/compare.classpath
@@ -71,9 +71,9 @@ if [[ $BUILD == 1 ]]; then
     else
         echo "[compare] the demo WAR and the comparison classes are up to date"
     fi
-    if [[ $JMH == 1 ]] && stale bridge/target/benchmarks.jar pom.xml bridge/pom.xml bridge/src/main bridge/src/jmh; then
-        echo "[compare] building the JMH jar (mvn -Pjmh -pl bridge package)"
-        mvn -B -ntp -q -Pjmh -pl bridge -DskipTests package
+    if [[ $JMH == 1 ]] && stale bridge/core/target/benchmarks.jar pom.xml bridge/core/pom.xml bridge/core/src/main bridge/core/src/jmh; then
+        echo "[compare] building the JMH jar (mvn -Pjmh -pl bridge/core package)"
+        mvn -B -ntp -q -Pjmh -pl bridge/core -DskipTests package
     fi
 fi
 phase build
@@ -90,7 +90,7 @@ if [[ $JMH == 1 ]]; then
         JMH_ARGS="BridgeLatencyBenchmark -wi 2 -i 3 -w 1s -r 1s -f 1"
     fi
     # shellcheck disable=SC2086 # a list of words on purpose
-    java -jar bridge/target/benchmarks.jar $JMH_ARGS -rf json -rff "$OUT/jmh.json" || echo "[compare] JMH failed: see above"
+    java -jar bridge/core/target/benchmarks.jar $JMH_ARGS -rf json -rff "$OUT/jmh.json" || echo "[compare] JMH failed: see above"
 fi
 phase jmh
 
