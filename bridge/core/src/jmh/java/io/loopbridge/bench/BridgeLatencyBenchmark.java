@@ -131,15 +131,20 @@ public class BridgeLatencyBenchmark {
 
     // ------------------------------------------------------------------ helpers shared by the bridge benchmarks
 
-    /** A bridge for benchmarks: room for 1,024 calls in flight, a 30 s timeout, {@code poolSize} workers. */
+    /**
+     * A bridge for benchmarks: room for 1,024 calls in flight, a 30 s timeout, {@code poolSize} workers
+     * (per-call modes; SHARED has its one loop thread and refuses the option).
+     */
     static LoopBridge newBridge(BridgeMode mode, String name, int poolSize) {
-        LoopBridge bridge = LoopBridge.builder()
+        LoopBridge.Builder builder = LoopBridge.builder()
                 .mode(mode)
                 .name(name + "-" + mode)
                 .timeout(Duration.ofSeconds(30))
-                .maxInFlight(1024)
-                .poolSize(poolSize)
-                .build();
+                .maxInFlight(1024);
+        if (mode != BridgeMode.SHARED) {
+            builder.poolSize(poolSize);
+        }
+        LoopBridge bridge = builder.build();
         // start the loop thread / the workers before measuring
         for (int i = 0; i < poolSize; i++) {
             bridge.run(loop -> CompletableFuture.completedStage(1));
