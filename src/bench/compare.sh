@@ -4,8 +4,8 @@
 #   src/bench/compare.sh            # full run, about 8-9 minutes on 2 cores
 #   src/bench/compare.sh --quick    # short settings, under 2 minutes (numbers are rough)
 #
-# It builds what it needs (the demo WAR and the comparison classes, Maven profile `compare` of
-# demo-webapp; the JMH jar, profile `jmh` of bridge), then, in this order and one at a time:
+# It builds what it needs (the demo WAR and the comparison classes, module src/bench; the JMH jar,
+# profile `jmh` of bridge/core), then, in this order and one at a time:
 #   1. JMH: the per-call benchmarks of the bridge (BridgeLatencyBenchmark), short settings in --quick;
 #   2. Python anchors (src/bench/python_anchors.py, stdlib only), when python3 is present;
 #   3. HTTP: starts the demo WAR on embedded Jetty 12 on 127.0.0.1 (ephemeral port) in its own JVM, warms up,
@@ -14,7 +14,7 @@
 # results.csv, latency.hlog (HdrHistogram), PNG charts (XChart), python.json, jmh.json, logs.
 #
 # Options: --quick, --no-build (reuse the built jars), --out DIR, --no-jmh, --no-python; anything else
-# goes to the comparison (io.loopbridge.demo.compare.Compare), e.g. --concurrency 1,16 --measure-ms 3000.
+# goes to the comparison (io.loopbridge.bench.Compare), e.g. --concurrency 1,16 --measure-ms 3000.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -63,11 +63,11 @@ PHASE_START=$SECONDS
 stale() { local out=$1; shift; [[ ! -e $out ]] || [[ -n $(find "$@" -newer "$out" -type f -print -quit 2>/dev/null) ]]; }
 if [[ $BUILD == 1 ]]; then
     # the demo WAR, the comparison classes (test scope) and their classpath
-    if stale demo-webapp/target/compare.classpath pom.xml bridge bridge/core/src/main demo-webapp/pom.xml demo-webapp/src; then
-        echo "[compare] building the demo WAR and the comparison (mvn -Pcompare -pl demo-webapp -am package)"
-        mvn -B -ntp -q -Pcompare -pl demo-webapp -am -DskipTests package \
-            dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/compare.classpath
-        touch demo-webapp/target/compare.classpath
+    if stale src/bench/target/compare.classpath pom.xml bridge demo-webapp/pom.xml demo-webapp/src src/bench/pom.xml src/bench/src/main; then
+        echo "[compare] building the demo WAR and the comparison (mvn -pl src/bench -am package)"
+        mvn -B -ntp -q -pl src/bench -am -DskipTests package \
+            dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/compare.classpath
+        touch src/bench/target/compare.classpath
     else
         echo "[compare] the demo WAR and the comparison classes are up to date"
     fi
@@ -78,7 +78,7 @@ if [[ $BUILD == 1 ]]; then
 fi
 phase build
 WAR=$(ls "$ROOT"/demo-webapp/target/loopbridge-demo-webapp-*.war | head -1)
-CP="$ROOT/demo-webapp/target/test-classes:$ROOT/demo-webapp/target/classes:$(cat "$ROOT/demo-webapp/target/compare.classpath")"
+CP="$ROOT/src/bench/target/classes:$(cat "$ROOT/src/bench/target/compare.classpath")"
 
 # ---- 1. JMH ----
 PHASE_START=$SECONDS
@@ -107,7 +107,7 @@ phase python
 # ---- 3. HTTP on Jetty, then the report ----
 PHASE_START=$SECONDS
 TIMES_SO_FAR="$(IFS=, ; echo "${TIMES[*]}" | sed 's/,/, /g')"
-java -Xms256m -Xmx1g -Djava.awt.headless=true -cp "$CP" io.loopbridge.demo.compare.Compare \
+java -Xms256m -Xmx1g -Djava.awt.headless=true -cp "$CP" io.loopbridge.bench.Compare \
     --out "$OUT" --war "$WAR" --machine "$OUT/machine.txt" --command "$COMMAND" \
     --jmh-json "$OUT/jmh.json" --jmh-args "$JMH_ARGS" --python-json "$OUT/python.json" \
     --times "$TIMES_SO_FAR; then the HTTP part; total: see compare.log" "${PASS[@]}"

@@ -99,7 +99,7 @@ class DemoEndpointsIT {
         JsonNode body = ok(prefix + "sleep?ms=30");
 
         assertThat(body.get("requestedMs").asInt()).isEqualTo(30);
-        assertThat(body.get("elapsedMs").asLong()).isBetween(30L, 1_000L);
+        assertThat(body.get("elapsedMs").asLong()).isGreaterThanOrEqualTo(30L); // the bridge's timeout bounds it above
         assertThat(body.get("thread").asText()).startsWith(loopThreadPrefix(mode, prefix));
     }
 
@@ -237,14 +237,12 @@ class DemoEndpointsIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> MODES.stream()
                 .mapToLong(mode -> server.stats(mode).get("inFlight").asLong()).sum() == blockers);
 
-        long start = System.nanoTime();
         HttpResponse<String> stream = server.get("api/shared/stream?n=5&intervalMs=0");
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
+        assertThat(blocking).as("blocking calls answered before the stream ended: it waited for the executor")
+                .noneMatch(CompletableFuture::isDone);
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.body()).contains("event:done");
-        assertThat(elapsedMs).as("5 events, while the blocking executor stays full until the 1500 ms timeout")
-                .isLessThan(750);
         assertThat(blocking).allSatisfy(call -> assertThat(call.join().statusCode()).isEqualTo(504));
     }
 
@@ -335,16 +333,17 @@ class DemoEndpointsIT {
     @Test
     void downstream_waitsWithoutHoldingAJettyThread() {
         int requests = 3 * DemoServer.JETTY_THREADS;
-        long start = System.nanoTime();
+        server.resetRequestCounts();
 
         List<HttpResponse<String>> responses = IntStream.range(0, requests)
-                .mapToObj(i -> server.getAsync("downstream/users/" + (i + 1) + "?delayMs=1000")).toList()
+                .mapToObj(i -> server.getAsync("downstream/users/" + (i + 1) + "?delayMs=2000")).toList()
                 .stream().map(CompletableFuture::join).toList();
 
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
-        assertThat(elapsedMs).as("%d one-second waits on %d Jetty threads: at least 3 s if each held a thread",
-                requests, DemoServer.JETTY_THREADS).isLessThan(2_500);
+        assertThat(server.maxRequestsInProgress())
+                .as("requests waiting at once, of %d two-second waits: at most %d if each held one of the Jetty threads",
+                        requests, DemoServer.JETTY_THREADS)
+                .isGreaterThan(DemoServer.JETTY_THREADS);
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -39,6 +40,8 @@ final class DemoServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ContextHandlerCollection contexts = new ContextHandlerCollection();
+    /** Counts the requests in progress, including those whose handler returned and that wait asynchronously. */
+    private final StatisticsHandler requests = new StatisticsHandler(contexts);
     /** The test's own HTTP client threads: a fixed few, so that they do not drift the thread count. */
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "it-http");
@@ -57,7 +60,7 @@ final class DemoServer implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setHandler(contexts);
+        server.setHandler(requests);
         server.start();
     }
 
@@ -131,6 +134,19 @@ final class DemoServer implements AutoCloseable {
                     + bridge.get("nestedRefusals").asLong();
             assertThat(ended).as("the outcomes of %s add up to its calls", bridge).isEqualTo(bridge.get("calls").asLong());
         }
+    }
+
+    /** Starts counting {@link #maxRequestsInProgress()} afresh. */
+    void resetRequestCounts() {
+        requests.reset();
+    }
+
+    /**
+     * The most requests in progress at once since the server started or {@link #resetRequestCounts()}: more
+     * than {@link #JETTY_THREADS} means that some of them waited without holding a Jetty thread.
+     */
+    int maxRequestsInProgress() {
+        return requests.getRequestsActiveMax();
     }
 
     HttpClient http() {

@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -312,7 +312,7 @@ final class Report {
             md.println();
             return;
         }
-        md.println("`java -jar bridge/target/benchmarks.jar " + run.options().getOrDefault("jmh-args", "") + "`"
+        md.println("`java -jar bridge/core/target/benchmarks.jar " + run.options().getOrDefault("jmh-args", "") + "`"
                 + " (classes and meaning: src/docs/benchmarks.md). Score ± 99.9% error, and the median of the iterations.");
         md.println();
         md.println("| benchmark | mode | score | ± error | median | unit |");

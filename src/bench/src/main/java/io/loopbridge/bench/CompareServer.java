@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

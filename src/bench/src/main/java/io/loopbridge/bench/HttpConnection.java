@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

@@ -3,7 +3,7 @@ package io.loopbridge.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.loopbridge.demo.compare.HttpConnection.IncompleteBodyException;
+import io.loopbridge.bench.HttpConnection.IncompleteBodyException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;

@@ -67,6 +67,11 @@ class SoakIT {
         double rate = Double.parseDouble(System.getProperty("loopbridge.soak.rate", "200"));
         int clients = Integer.getInteger("loopbridge.soak.clients", 8);
         long seed = Long.getLong("loopbridge.soak.seed", System.nanoTime());
+        if (seconds < 2 * sampleSeconds) {
+            throw new IllegalArgumentException("loopbridge.soak.seconds=" + seconds + " gives fewer than two latency"
+                    + " samples of loopbridge.soak.sampleSeconds=" + sampleSeconds + ", and a trend needs two: set"
+                    + " it to " + 2 * sampleSeconds + " or more, or lower the sample interval");
+        }
         System.out.printf(Locale.ROOT, "soak: %d s (+%d s warm-up), %.0f requests/s from %d clients, sample every"
                 + " %d s, seed %d; p99 columns: %s%n", seconds, warmupSeconds, rate, clients, sampleSeconds, seed,
                 SoakLoad.MODES);

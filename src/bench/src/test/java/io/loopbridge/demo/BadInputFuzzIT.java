@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopbridge.demo.BadInputs.Request;
 import io.loopbridge.demo.HttpFuzzOracle.Answer;
-import io.loopbridge.demo.compare.HttpConnection;
+import io.loopbridge.bench.HttpConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +62,8 @@ import org.junit.jupiter.api.Timeout;
  * with its violation: every request of the run is that one, {@value #REPLAY_REQUESTS} times by default). An
  * empty value means the default. Alone:
  * <pre>
- * mvn -B -ntp -pl demo-webapp -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=BadInputFuzzIT -Dloopbridge.it.browser=skip -Dloopbridge.httpfuzz.seed=0x1234
+ * mvn -B -ntp -Pfuzz-long -pl src/bench -am verify -Dloopbridge.fuzz.trees=2000 \
+ *     -Dloopbridge.httpfuzz.requests=3000 -Dloopbridge.httpfuzz.seed=0x1234
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.loopbridge.demo.compare;
+package io.loopbridge.bench;
 
 import java.awt.Color;
 import java.awt.Graphics2D;

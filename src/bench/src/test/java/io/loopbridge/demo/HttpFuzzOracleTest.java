@@ -3,7 +3,7 @@ package io.loopbridge.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopbridge.demo.HttpFuzzOracle.Answer;
-import io.loopbridge.demo.compare.HttpConnection.IncompleteBodyException;
+import io.loopbridge.bench.HttpConnection.IncompleteBodyException;
 import java.io.EOFException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.loopbridge.demo;
 
-import io.loopbridge.demo.compare.HttpConnection;
+import io.loopbridge.bench.HttpConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
