@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -669,10 +670,53 @@ final class DefaultEventLoop implements EventLoop {
         return LoopOps.await(this, stage, true);
     }
 
+    // ---------------- deadlines and waits (issue 11): one TimeoutScope behind every timeout
+
     @Override
     public <T> LoopFuture<T> timeout(CompletionStage<T> stage, Duration timeout) {
-        return LoopOps.timeout(this, stage, timeout);
+        Checks.notNull(stage, "stage");
+        return new TimeoutScope(this, deadlineAfter(Checks.notNull(timeout, "timeout")), timeout).guard(stage);
     }
+
+    @Override
+    public <T> LoopFuture<T> timeoutAt(CompletionStage<T> stage, long deadlineNanos) {
+        Checks.notNull(stage, "stage");
+        return timeoutScopeAt(deadlineNanos).guard(stage);
+    }
+
+    @Override
+    public TimeoutScope timeoutScope(Duration budget) {
+        return new TimeoutScope(this, deadlineAfter(Checks.notNull(budget, "budget")), budget);
+    }
+
+    @Override
+    public TimeoutScope timeoutScopeAt(long deadlineNanos) {
+        return new TimeoutScope(this, deadlineNanos, null);
+    }
+
+    /** The deadline {@code budget} from now, saturated; a spent (zero or negative) budget gives one at or before now. */
+    long deadlineAfter(Duration budget) {
+        long nanos = Checks.saturatedNanos(budget);
+        return clock.nanoTime() + Math.max(-MAX_DELAY_NANOS, Math.min(nanos, MAX_DELAY_NANOS));
+    }
+
+    @Override
+    public <S extends CompletionStage<?>> LoopFuture<WaitResult<S>> wait(Collection<? extends S> stages, WaitMode mode) {
+        return StageWaits.wait(this, stages, mode, null);
+    }
+
+    @Override
+    public <S extends CompletionStage<?>> LoopFuture<WaitResult<S>> wait(Collection<? extends S> stages, WaitMode mode,
+            Duration timeout) {
+        return StageWaits.wait(this, stages, mode, Checks.notNull(timeout, "timeout"));
+    }
+
+    @Override
+    public <T> List<LoopFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages) {
+        return StageWaits.asCompleted(this, stages);
+    }
+
+    // ---------------- end of deadlines and waits
 
     @Override
     public <T> LoopFuture<T> shield(CompletionStage<T> stage) {

@@ -2,6 +2,7 @@ package io.loopbridge;
 
 import io.loopbridge.internal.Checks;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -186,9 +187,64 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * Fails with {@link java.util.concurrent.TimeoutException} if {@code stage} has not completed
      * within {@code timeout}; the inner stage is cancelled before the timeout is reported (as Python's
-     * {@code wait_for}).
+     * {@code wait_for}). The timeout is a budget: zero or negative means already spent, so a pending
+     * {@code stage} is cancelled at once (a task that has not started never starts) and the result fails;
+     * a {@code stage} already complete keeps its outcome. Cancelling the result cancels {@code stage}.
+     * The special case of {@link #timeoutScope} around one stage. Any thread.
      */
     <T> LoopFuture<T> timeout(CompletionStage<T> stage, Duration timeout);
+
+    /**
+     * {@link #timeout}, with an absolute deadline on this loop's clock ({@link #time()}): asyncio's
+     * {@code timeout_at}. A deadline at or before now is a spent budget. Any thread.
+     */
+    <T> LoopFuture<T> timeoutAt(CompletionStage<T> stage, long deadlineNanos);
+
+    /**
+     * A {@link TimeoutScope} whose deadline is {@code budget} from now (zero or negative: already spent),
+     * for one body and all it awaits, reschedulable while it runs: asyncio's {@code timeout(delay)}. Any
+     * thread; its body then runs on the loop thread.
+     */
+    TimeoutScope timeoutScope(Duration budget);
+
+    /** {@link #timeoutScope}, with an absolute deadline on this loop's clock: asyncio's {@code timeout_at}. Any thread. */
+    TimeoutScope timeoutScopeAt(long deadlineNanos);
+
+    /**
+     * Waits for {@code stages} as {@code mode} says and completes with the stages that had completed
+     * and those still pending (asyncio's {@code wait}); it never fails on their account, and cancels
+     * none of them, neither when it completes nor when its result is cancelled. Duplicates count once.
+     * A completion on another thread counts once the loop has seen it. Any thread; the result completes
+     * on the loop thread.
+     *
+     * <pre>{@code
+     * // hedged request: the first answer wins, the slower copy is cancelled
+     * loop.wait(List.of(ask(l, primary), ask(l, backup)), WaitMode.FIRST_COMPLETED).thenApply(r -> {
+     *     r.pending().forEach(s -> s.cancel(true));
+     *     return r.done().iterator().next().resultNow();
+     * });}</pre>
+     *
+     * @throws IllegalArgumentException if {@code stages} is empty (as asyncio's {@code ValueError}:
+     *     nothing can complete first)
+     */
+    <S extends CompletionStage<?>> LoopFuture<WaitResult<S>> wait(Collection<? extends S> stages, WaitMode mode);
+
+    /**
+     * {@link #wait(Collection, WaitMode)}, ending at the latest after {@code timeout} with the stages
+     * done by then (no {@code TimeoutException}, as asyncio's {@code wait}); zero or negative ends it in
+     * the loop's next iteration.
+     */
+    <S extends CompletionStage<?>> LoopFuture<WaitResult<S>> wait(Collection<? extends S> stages, WaitMode mode,
+            Duration timeout);
+
+    /**
+     * One future per stage, completing in the order the stages complete (asyncio's
+     * {@code as_completed}): the first with the outcome of whichever stage completes first, and so on.
+     * For partial results and hedged requests. An outcome goes to the first of these futures not yet
+     * done, so cancelling one hands the next outcome on; cancelling them cancels none of the stages.
+     * Empty in, empty out. Any thread; the futures complete on the loop thread.
+     */
+    <T> List<LoopFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages);
 
     /** Mirrors {@code stage}, but cancelling the result does not cancel {@code stage}. */
     <T> LoopFuture<T> shield(CompletionStage<T> stage);

@@ -148,16 +148,19 @@ public final class LoopBridge implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} on a loop and waits for its outcome, at most {@code timeout}.
+     * Runs {@code body} on a loop and waits for its outcome, at most {@code timeout}. The timeout is the
+     * call's budget (what a caller has left of its own deadline, say): zero or negative means spent, and
+     * the call fails at once with {@link LoopTimeoutException} without starting the body or taking a slot
+     * (counted as a call and a timeout).
      *
      * @throws NestedLoopException if the calling thread is running an event loop
-     * @throws LoopTimeoutException if the body did not complete within {@code timeout}
+     * @throws LoopTimeoutException if the body did not complete within {@code timeout}, or the budget was spent
      * @throws BridgeRejectedException if {@code maxInFlight} calls are in flight
      * @throws IllegalStateException if the bridge is closed
      */
     public <T> T run(AsyncCallable<T> body, Duration timeout) {
         Checks.notNull(body, "body");
-        Checks.positive(timeout, "timeout");
+        Checks.notNull(timeout, "timeout");
         countCall();
         DefaultEventLoop running = LoopManager.runningLoop();
         if (running != null) {
@@ -165,6 +168,9 @@ public final class LoopBridge implements AutoCloseable {
             // reported as the bug it is, not as a 503 (NestedRunAtMaxInFlightTest, found by the fuzzer)
             counters.nestedRefusals.increment();
             throw NestedLoopException.refuse("LoopBridge.run (bridge '" + name + "')", running);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw spentBudget(timeout);
         }
         takeSlot();
         return runner.run(body, timeout);
@@ -247,6 +253,13 @@ public final class LoopBridge implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** A call whose budget was spent before it started: counted as a timeout, its body never runs (TimeoutBudgetTest). */
+    private LoopTimeoutException spentBudget(Duration timeout) {
+        counters.timeouts.increment();
+        return new LoopTimeoutException("call of bridge '" + name + "' (" + mode + ") has a spent budget: timeout "
+                + timeout + " (expected > 0); the body was not started", timeout);
     }
 
     IllegalStateException closedException() {

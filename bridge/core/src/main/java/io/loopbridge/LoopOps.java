@@ -13,13 +13,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
  * The async toolkit behind {@link EventLoop}'s {@code sleep}, {@code await}, {@code shield},
- * {@code timeout}, {@code gather}, {@code gatherSettled} and {@code runInExecutor}. Every result is a
+ * {@code gather}, {@code gatherSettled} and {@code runInExecutor} ({@code timeout} is a
+ * {@link TimeoutScope}; {@code wait} and {@code asCompleted} are {@link StageWaits}). Every result is a
  * {@link LoopFuture} that awaits its inputs, so cancelling it cancels them (except for shield).
  */
 final class LoopOps {
@@ -42,30 +41,6 @@ final class LoopOps {
             whenDone(stage, (v, e) -> complete(mirror, v, e));
         }
         return mirror;
-    }
-
-    static <T> LoopFuture<T> timeout(DefaultEventLoop loop, CompletionStage<T> stage, Duration timeout) {
-        Checks.notNull(stage, "stage");
-        Checks.nonNegative(timeout, "timeout");
-        LoopFuture<T> result = new LoopFuture<>(loop);
-        Future<?> inner = futureOf(stage);
-        AtomicBoolean expired = new AtomicBoolean();
-        TimerHandle timer = loop.callLater(timeout, () -> {
-            expired.set(true);
-            if (inner != null) {
-                inner.cancel(true); // cancel the inner stage first, then report (as Python's wait_for)
-            }
-            result.completeExceptionally(new TimeoutException("timed out after " + timeout + " on event loop '"
-                    + loop.name() + "'"));
-        });
-        result.await(new Object[] {inner, timer});
-        whenDone(stage, (v, e) -> {
-            if (!expired.get()) {
-                timer.cancel();
-                complete(result, v, e);
-            }
-        });
-        return result;
     }
 
     static <T> LoopFuture<List<T>> gather(DefaultEventLoop loop, List<? extends CompletionStage<? extends T>> stages) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -19,8 +20,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad input: null arguments throw NullPointerException naming the parameter; negative delays and
- * timeouts throw IllegalArgumentException naming the value ("delay: PT-1S (expected >= 0)");
+ * Bad input: null arguments throw NullPointerException naming the parameter; negative delays throw
+ * IllegalArgumentException naming the value ("delay: PT-1S (expected >= 0)"; a negative timeout is a
+ * spent budget, not bad input: TimeoutBudgetTest);
  * scheduling on a closed loop throws RejectedExecutionException naming the loop.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -57,6 +59,14 @@ class BadInputTest {
                 call("stage", l -> l.await(null)),
                 call("stage", l -> l.timeout(null, Duration.ZERO)),
                 call("timeout", l -> l.timeout(new CompletableFuture<>(), null)),
+                call("stage", l -> l.timeoutAt(null, 0L)),
+                call("budget", l -> l.timeoutScope(null)),
+                call("stages", l -> l.wait(null, WaitMode.ALL_COMPLETED)),
+                call("mode", l -> l.wait(List.of(new CompletableFuture<>()), null)),
+                call("stages[1]", l -> l.wait(Arrays.asList(new CompletableFuture<>(), null), WaitMode.FIRST_COMPLETED)),
+                call("timeout", l -> l.wait(List.of(new CompletableFuture<>()), WaitMode.ALL_COMPLETED, null)),
+                call("stages", l -> l.asCompleted(null)),
+                call("stages[0]", l -> l.asCompleted(Arrays.asList((CompletableFuture<Object>) null))),
                 call("stage", l -> l.shield(null)),
                 call("stages", l -> l.gather(null)),
                 call("stages[1]", l -> l.gather(Arrays.asList(new CompletableFuture<>(), null))),
@@ -95,8 +105,6 @@ class BadInputTest {
         return Stream.of(
                 Arguments.of("delay: PT-1S (expected >= 0)", (Consumer<EventLoop>) l -> l.callLater(MINUS_1S, NOOP)),
                 Arguments.of("delay: PT-1S (expected >= 0)", (Consumer<EventLoop>) l -> l.sleep(MINUS_1S)),
-                Arguments.of("timeout: PT-1S (expected >= 0)",
-                        (Consumer<EventLoop>) l -> l.timeout(new CompletableFuture<>(), MINUS_1S)),
                 Arguments.of("threshold: PT-1S (expected > 0)",
                         (Consumer<EventLoop>) l -> l.setSlowCallbackThreshold(MINUS_1S)),
                 Arguments.of("threshold: PT0S (expected > 0)",
@@ -147,7 +155,10 @@ class BadInputTest {
                 call("createTask", l -> l.createTask(BODY)),
                 call("createTask(name)", l -> l.createTask("t", BODY)),
                 call("sleep", l -> l.sleep(Duration.ofMillis(1))),
-                call("timeout", l -> l.timeout(new CompletableFuture<>(), Duration.ofMillis(1))));
+                call("timeout", l -> l.timeout(new CompletableFuture<>(), Duration.ofMillis(1))),
+                call("timeoutAt", l -> l.timeoutAt(new CompletableFuture<>(), l.time() + 1_000_000)),
+                call("wait(timeout)", l -> l.wait(List.of(new CompletableFuture<>()), WaitMode.ALL_COMPLETED,
+                        Duration.ofMillis(1))));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -363,18 +363,6 @@ class LoopBridgeBuilderTest {
 
     @ParameterizedTest
     @EnumSource(BridgeMode.class)
-    void runTimeoutOverride_notPositive_throwsIllegalArgumentNamingValue(BridgeMode mode) {
-        LoopBridge bridge = fx.bridge(mode);
-
-        assertThatThrownBy(() -> bridge.run(l -> CompletableFuture.completedFuture(1), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("timeout")
-                .hasMessageContaining("PT0S");
-        assertThat(bridge.stats().calls()).as("a bad argument is no call").isZero();
-    }
-
-    @ParameterizedTest
-    @EnumSource(BridgeMode.class)
     void nullBody_throwsNullPointerNamingBody(BridgeMode mode) {
         LoopBridge bridge = fx.bridge(mode);
 
