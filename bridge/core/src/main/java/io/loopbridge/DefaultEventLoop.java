@@ -37,6 +37,7 @@ final class DefaultEventLoop implements EventLoop {
     private static final int RUNNING = 1;
     private static final int CLOSED = 2;
     private static final VarHandle STATE;
+    private static final VarHandle BATCHING;
 
     /** Longest delay a timer may have (about 73 years); longer ones are clamped, not overflowed. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
@@ -44,6 +45,7 @@ final class DefaultEventLoop implements EventLoop {
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "state", int.class);
+            BATCHING = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "batching", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,6 +65,11 @@ final class DefaultEventLoop implements EventLoop {
 
     /** IDLE, RUNNING or CLOSED; changed by CAS from any thread. */
     private volatile int state;
+    /**
+     * How many threads are collecting this loop's wake-ups in a {@link Wakeups} batch now; while 0,
+     * dispatching a callback costs one read of it. Changed atomically from any thread.
+     */
+    private volatile int batching;
     /** The thread running the loop, null while idle. Read by producers to unpark it. */
     private volatile Thread owner;
     /** True while the owner is about to park or parked; producers unpark only then. */
@@ -142,8 +149,15 @@ final class DefaultEventLoop implements EventLoop {
         wake();
     }
 
-    private RejectedExecutionException closedFor(Runnable callback) {
-        return new RejectedExecutionException("event loop '" + name() + "' is closed: cannot schedule " + callback);
+    private RejectedExecutionException closedFor(Object work) {
+        return new RejectedExecutionException("event loop '" + name() + "' is closed: cannot schedule " + work);
+    }
+
+    /** Refuses to schedule {@code work} on a closed loop, as {@link #dispatch} does; any thread. */
+    void checkOpen(Object work) {
+        if (state == CLOSED) {
+            throw closedFor(work);
+        }
     }
 
     /**
@@ -174,6 +188,9 @@ final class DefaultEventLoop implements EventLoop {
      * instead of throwing into the foreign thread that completed the future.
      */
     void dispatchCallback(Runnable callback, CallContext context) {
+        if (batching != 0 && Wakeups.defer(this, callback, context, false)) {
+            return;
+        }
         if (state == CLOSED && !inLoopThread()) {
             log.debug("event loop '{}' is closed; dropped late callback {}", name(), callback);
             return;
@@ -192,10 +209,17 @@ final class DefaultEventLoop implements EventLoop {
      */
     void runOnLoop(Runnable action, CallContext context) {
         if (inLoopThread()) {
-            action.run();
+            if (batching == 0 || !Wakeups.defer(this, action, context, true)) {
+                action.run();
+            }
         } else {
             dispatchCallback(action, context);
         }
+    }
+
+    /** Counts a {@link Wakeups} batch opened (+1) or closed (-1) for this loop, on any thread. */
+    void batchingChanged(int delta) {
+        BATCHING.getAndAdd(this, delta);
     }
 
     /** The context a callback registered now inherits: the running callback's, or none off the loop. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -260,10 +261,17 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * Runs blocking {@code work} on the library's default executor (bounded, named daemon threads that
      * end when idle) and completes on the loop thread. Cancelling the result interrupts the work.
+     *
+     * @throws RejectedExecutionException if the loop is closed (the work does not run), as every
+     *     other scheduling method
      */
     <T> LoopFuture<T> runInExecutor(Callable<T> work);
 
-    /** {@link #runInExecutor(Callable)} on {@code executor}. */
+    /**
+     * {@link #runInExecutor(Callable)} on {@code executor}.
+     *
+     * @throws RejectedExecutionException if the loop is closed (the work is not handed to {@code executor})
+     */
     <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> work);
 
     /**

@@ -2,6 +2,7 @@ package io.loopbridge;
 
 import io.loopbridge.internal.Failures;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -80,6 +81,43 @@ public class LoopFuture<T> extends GuardedFuture<T> {
         return loop.callbackExecutor();
     }
 
+    // ------------------------------------------------------------ completion, waking waiters in order
+
+    /**
+     * As {@link CompletableFuture#complete}; the stages waiting for this future resume, on the loop
+     * thread, in the order they started waiting (asyncio's done-callback order), not last-first as
+     * {@code CompletableFuture}'s stack of dependents would have it. This holds for the futures that
+     * are completed by a call (the loop's and its primitives', {@code complete} and cancellation); a
+     * stage derived by composition wakes its own dependents in {@code CompletableFuture}'s order.
+     */
+    @Override
+    public boolean complete(T value) {
+        return finish(value, null);
+    }
+
+    /** As {@link CompletableFuture#completeExceptionally}; waiters wake in order, as {@link #complete} says. */
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        return finish(null, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /** Completes this future, its waiters woken in registration order (see {@link Wakeups}). */
+    private boolean finish(T value, Throwable failure) {
+        if (getNumberOfDependents() < 2) {
+            return finish0(value, failure);
+        }
+        Wakeups batch = Wakeups.open(loop);
+        try {
+            return finish0(value, failure);
+        } finally {
+            batch.close();
+        }
+    }
+
+    private boolean finish0(T value, Throwable failure) {
+        return failure == null ? super.complete(value) : super.completeExceptionally(failure);
+    }
+
     // ------------------------------------------------------------ cancellation
 
     @Override
@@ -89,7 +127,7 @@ public class LoopFuture<T> extends GuardedFuture<T> {
 
     /** Completes with {@code cancellation} and propagates it to what this future awaits. */
     boolean cancelWith(CancellationException cancellation) {
-        boolean cancelled = super.completeExceptionally(cancellation);
+        boolean cancelled = finish(null, cancellation);
         if (cancelled) {
             Object what = awaited;
             awaited = null;

@@ -106,6 +106,7 @@ final class LoopOps {
 
     static <T> LoopFuture<T> runInExecutor(DefaultEventLoop loop, Executor executor, Callable<T> work) {
         Checks.notNull(work, "work");
+        loop.checkOpen(work);
         LoopFuture<T> result = new LoopFuture<>(loop);
         FutureTask<T> job = new FutureTask<>(work) {
             @Override

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -158,7 +159,19 @@ class BadInputTest {
                 call("timeout", l -> l.timeout(new CompletableFuture<>(), Duration.ofMillis(1))),
                 call("timeoutAt", l -> l.timeoutAt(new CompletableFuture<>(), l.time() + 1_000_000)),
                 call("wait(timeout)", l -> l.wait(List.of(new CompletableFuture<>()), WaitMode.ALL_COMPLETED,
-                        Duration.ofMillis(1))));
+                        Duration.ofMillis(1))),
+                call("runInExecutor", l -> l.runInExecutor(() -> 1)),
+                call("runInExecutor(executor)", l -> l.runInExecutor(Runnable::run, () -> 1)));
+    }
+
+    @Test
+    void runInExecutorOnClosedLoop_neverRunsTheWork() {
+        loop.close();
+        AtomicInteger ran = new AtomicInteger();
+
+        assertThatThrownBy(() -> loop.runInExecutor(Runnable::run, ran::incrementAndGet))
+                .isExactlyInstanceOf(RejectedExecutionException.class);
+        assertThat(ran).hasValue(0);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
