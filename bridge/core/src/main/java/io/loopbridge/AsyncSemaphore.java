@@ -57,6 +57,16 @@ public final class AsyncSemaphore {
         }
     }
 
+    /**
+     * Ends a with-block: completes the holder's {@code result} first, then hands the permit on, so
+     * the holder's continuations (scheduled first) run before the next waiter's body and can still
+     * cancel it (asyncio's order, CPython test_acquire_no_hang).
+     */
+    private <T> void leave(LoopFuture<T> result, T value, Throwable failure) {
+        LoopOps.complete(result, value, failure);
+        release();
+    }
+
     /** Free permits now. */
     public int availablePermits() {
         return permits;
@@ -86,15 +96,11 @@ public final class AsyncSemaphore {
             try {
                 stage = Checks.notNull(body.call(loop), "stage returned by the body");
             } catch (Throwable t) {
-                release();
-                LoopOps.complete(result, null, t);
+                leave(result, null, t);
                 return;
             }
             result.await(LoopOps.futureOf(stage));
-            LoopOps.onLoop(loop, stage, (v, e) -> {
-                release();
-                LoopOps.complete(result, v, e);
-            });
+            LoopOps.onLoop(loop, stage, (v, e) -> leave(result, v, e));
         });
         return result;
     }
