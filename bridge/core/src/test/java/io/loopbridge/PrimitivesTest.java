@@ -242,6 +242,39 @@ class PrimitivesTest {
         assertThat(done).isEqualTo(waiters);
     }
 
+    @Test
+    void boundedSemaphore_releaseBeyondInitialCount_throwsNamingTheCountAndBound() {
+        Throwable thrown = onLoop(l -> {
+            AsyncSemaphore sem = AsyncSemaphore.bounded(l, 2);
+            sem.tryAcquire();
+            sem.release(); // back to 2 free: allowed
+            return catchThrowable(sem::release);
+        });
+
+        assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("free permits would be 3 (expected <= 2");
+    }
+
+    @Test
+    void boundedSemaphore_releaseWithWaiters_handsThePermitOnAndKeepsTheBound() {
+        List<String> granted = new ArrayList<>();
+
+        int[] counts = onLoop(l -> {
+            AsyncSemaphore sem = AsyncSemaphore.bounded(l, 1);
+            sem.tryAcquire();
+            sem.acquire().cancel(false); // a cancelled waiter takes nothing with it
+            record(sem.acquire(), granted, "w2");
+            sem.release(); // to w2
+            int afterHandOff = sem.availablePermits();
+            sem.release(); // w2's permit back: 1 free, the bound
+            boolean refused = catchThrowable(sem::release) instanceof IllegalStateException;
+            return new int[] {afterHandOff, sem.availablePermits(), refused ? 1 : 0};
+        });
+
+        assertThat(granted).containsExactly("w2");
+        assertThat(counts).containsExactly(0, 1, 1);
+    }
+
     /** Guarded blocks under test: a semaphore of one permit and a lock, each taken with its with-block. */
     static Stream<Arguments> guardedBlocks() {
         Function<EventLoop, Function<AsyncCallable<Object>, LoopFuture<Object>>> semaphore =
