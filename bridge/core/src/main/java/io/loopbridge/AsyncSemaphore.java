@@ -107,6 +107,10 @@ public final class AsyncSemaphore {
         release();
     }
 
+    DefaultEventLoop loop() {
+        return loop;
+    }
+
     /** Free permits now. */
     public int availablePermits() {
         return permits;
