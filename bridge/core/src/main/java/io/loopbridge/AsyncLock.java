@@ -35,6 +35,10 @@ public final class AsyncLock {
         semaphore.release();
     }
 
+    DefaultEventLoop loop() {
+        return semaphore.loop();
+    }
+
     public boolean isLocked() {
         return semaphore.availablePermits() == 0;
     }

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 
 /**
  * The FIFO of futures waiting on a primitive ({@link AsyncSemaphore}, {@link AsyncEvent},
- * {@link AsyncQueue}): the one mechanism by which a cancelled waiter is skipped, so it never takes a
+ * {@link AsyncQueue}, {@link AsyncCondition}, {@link AsyncBarrier}): the one mechanism by which a cancelled waiter is skipped, so it never takes a
  * permit or an item with it.
  *
  * <p>Threads: the loop thread only.
@@ -40,6 +40,20 @@ final class Waiters<T> {
         while (wakeFirst(value)) {
             // each call wakes one
         }
+    }
+
+    /** Fails every live waiter with {@code failure}. */
+    void failAll(Throwable failure) {
+        LoopFuture<T> waiter;
+        while ((waiter = queue.poll()) != null) {
+            waiter.completeExceptionally(failure);
+        }
+    }
+
+    /** Live waiters in line (cancelled ones are dropped). */
+    int count() {
+        queue.removeIf(LoopFuture::isDone);
+        return queue.size();
     }
 
     /** True if a live waiter is in line (cancelled ones at the head are dropped). */

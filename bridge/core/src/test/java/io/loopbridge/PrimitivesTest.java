@@ -10,9 +10,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -235,6 +240,78 @@ class PrimitivesTest {
             return l.gather(all).thenApply(List::size);
         });
         assertThat(done).isEqualTo(waiters);
+    }
+
+    @Test
+    void boundedSemaphore_releaseBeyondInitialCount_throwsNamingTheCountAndBound() {
+        Throwable thrown = onLoop(l -> {
+            AsyncSemaphore sem = AsyncSemaphore.bounded(l, 2);
+            sem.tryAcquire();
+            sem.release(); // back to 2 free: allowed
+            return catchThrowable(sem::release);
+        });
+
+        assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("free permits would be 3 (expected <= 2");
+    }
+
+    @Test
+    void boundedSemaphore_releaseWithWaiters_handsThePermitOnAndKeepsTheBound() {
+        List<String> granted = new ArrayList<>();
+
+        int[] counts = onLoop(l -> {
+            AsyncSemaphore sem = AsyncSemaphore.bounded(l, 1);
+            sem.tryAcquire();
+            sem.acquire().cancel(false); // a cancelled waiter takes nothing with it
+            record(sem.acquire(), granted, "w2");
+            sem.release(); // to w2
+            int afterHandOff = sem.availablePermits();
+            sem.release(); // w2's permit back: 1 free, the bound
+            boolean refused = catchThrowable(sem::release) instanceof IllegalStateException;
+            return new int[] {afterHandOff, sem.availablePermits(), refused ? 1 : 0};
+        });
+
+        assertThat(granted).containsExactly("w2");
+        assertThat(counts).containsExactly(0, 1, 1);
+    }
+
+    /** Guarded blocks under test: a semaphore of one permit and a lock, each taken with its with-block. */
+    static Stream<Arguments> guardedBlocks() {
+        Function<EventLoop, Function<AsyncCallable<Object>, LoopFuture<Object>>> semaphore =
+                l -> new AsyncSemaphore(l, 1)::withPermit;
+        Function<EventLoop, Function<AsyncCallable<Object>, LoopFuture<Object>>> lock =
+                l -> new AsyncLock(l)::withLock;
+        return Stream.of(Arguments.of("withPermit", semaphore), Arguments.of("withLock", lock));
+    }
+
+    /**
+     * Regression (issue 11 item 4, CPython test_acquire_no_hang): the holder's stage completes before
+     * the permit is handed on, so a holder that cancels the next waiter right after its block keeps
+     * that waiter's body from running, and the permit comes back.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guardedBlocks")
+    void withBlock_holderCancelsNextWaiterOnLeaving_waiterBodyNeverRunsAndPermitReturns(String name,
+            Function<EventLoop, Function<AsyncCallable<Object>, LoopFuture<Object>>> guarded) {
+        AtomicInteger secondBodyRuns = new AtomicInteger();
+
+        AtomicReference<LoopFuture<Object>> third = new AtomicReference<>();
+
+        LoopFuture<Object> second = onLoop(l -> {
+            Function<AsyncCallable<Object>, LoopFuture<Object>> block = guarded.apply(l);
+            LoopFuture<Object> first = block.apply(in -> in.sleep(Duration.ZERO).thenApply(x -> (Object) "first"));
+            LoopFuture<Object> next = block.apply(in -> {
+                secondBodyRuns.incrementAndGet();
+                return CompletableFuture.completedFuture("second");
+            });
+            first.thenRun(() -> next.cancel(false));
+            next.whenComplete((v, e) -> third.set(block.apply(in -> CompletableFuture.completedFuture("third"))));
+            return next;
+        });
+
+        assertThat(second).isCancelled();
+        assertThat(secondBodyRuns).as("runs of the cancelled next waiter's body").hasValue(0);
+        assertThat(third.get()).as("a later block, which needs the permit back").isCompletedWithValue("third");
     }
 
     // ------------------------------------------------------------------ AsyncLock
