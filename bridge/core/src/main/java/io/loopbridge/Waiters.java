@@ -42,6 +42,14 @@ final class Waiters<T> {
         }
     }
 
+    /** Fails every live waiter with {@code failure}. */
+    void failAll(Throwable failure) {
+        LoopFuture<T> waiter;
+        while ((waiter = queue.poll()) != null) {
+            waiter.completeExceptionally(failure);
+        }
+    }
+
     /** True if a live waiter is in line (cancelled ones at the head are dropped). */
     boolean hasWaiters() {
         LoopFuture<T> head;
