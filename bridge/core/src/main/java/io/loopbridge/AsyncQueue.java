@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * A bounded queue for async code on one loop (asyncio's {@code Queue}, {@code LifoQueue} and
@@ -15,6 +16,16 @@ import java.util.Queue;
  * newest first ({@link #lifo}) or smallest first ({@link #priority}). Waiters on both sides are served
  * FIFO; a taker cancelled while waiting never receives an item, and a putter cancelled while waiting
  * never adds its item.
+ *
+ * <p>No item is lost to a cancelled consumer: the stage {@link #take} returns hands its item over only
+ * when a consumer actually gets it. If every stage derived from it on the loop thread
+ * ({@code thenApply}, {@code thenCompose}, ... : what a task's body returns) is cancelled before its
+ * callback runs (the task is cancelled, from any thread, or its loop closes), the item goes to the next
+ * live taker, or back to the head of the queue, and still counts as unfinished for {@link #join}. Not
+ * covered: a stage derived on another thread, or relayed through a foreign {@code CompletableFuture}
+ * (the item is final once handed to it), and an item read directly ({@code join}, {@code getNow}),
+ * which is final once the stage completes. A waiting {@link #put} whose slot was granted in the step
+ * its task was cancelled still adds its item (not covered yet).
  *
  * <p>Draining: every item put counts as unfinished until a consumer calls {@link #taskDone} for it;
  * {@link #join} completes once none is unfinished. {@link #shutdown} stops the queue taking new items
@@ -30,6 +41,10 @@ public final class AsyncQueue<E> {
     private final int capacity;
     /** The item store; its own order (FIFO, LIFO or priority) is the queue's order. */
     private final Queue<E> items;
+    /** Puts an item given back by a cancelled taker where the next poll finds it. */
+    private final Consumer<E> toHead;
+    /** Hands a given-back item to the next live taker, or to the head of the queue. */
+    private final Consumer<E> giveBack = this::giveBack;
     private final Waiters<E> takers;
     private final ArrayDeque<Putter<E>> putters = new ArrayDeque<>();
     private final Waiters<Void> joiners;
@@ -39,26 +54,45 @@ public final class AsyncQueue<E> {
 
     private record Putter<E>(LoopFuture<Void> future, E item) {}
 
+    /** The item store of one order: the queue it polls, and how a given-back item returns to its head. */
+    private record Store<E>(Queue<E> items, Consumer<E> toHead) {
+        static <E> Store<E> fifo() {
+            ArrayDeque<E> line = new ArrayDeque<>();
+            return new Store<>(line, line::addFirst);
+        }
+
+        static <E> Store<E> lifo() {
+            Queue<E> stack = Collections.asLifoQueue(new ArrayDeque<>());
+            return new Store<>(stack, stack::add);
+        }
+
+        static <E> Store<E> priority(Comparator<? super E> comparator) {
+            Queue<E> heap = new PriorityQueue<>(comparator);
+            return new Store<>(heap, heap::add);
+        }
+    }
+
     /**
      * A FIFO queue of at most {@code capacity} items on {@code loop}; may be created on any thread.
      *
      * @throws IllegalArgumentException if {@code capacity} is not positive
      */
     public AsyncQueue(EventLoop loop, int capacity) {
-        this(loop, capacity, new ArrayDeque<>());
+        this(loop, capacity, Store.fifo());
     }
 
-    private AsyncQueue(EventLoop loop, int capacity, Queue<E> items) {
+    private AsyncQueue(EventLoop loop, int capacity, Store<E> store) {
         this.loop = Waiters.loopOf(Checks.notNull(loop, "loop"));
         this.capacity = Checks.positive(capacity, "capacity");
-        this.items = items;
+        this.items = store.items();
+        this.toHead = store.toHead();
         this.takers = new Waiters<>(this.loop);
         this.joiners = new Waiters<>(this.loop);
     }
 
     /** A LIFO queue (newest item first) of at most {@code capacity} items; may be called on any thread. */
     public static <E> AsyncQueue<E> lifo(EventLoop loop, int capacity) {
-        return new AsyncQueue<>(loop, capacity, Collections.asLifoQueue(new ArrayDeque<>()));
+        return new AsyncQueue<>(loop, capacity, Store.lifo());
     }
 
     /**
@@ -67,7 +101,7 @@ public final class AsyncQueue<E> {
      */
     public static <E> AsyncQueue<E> priority(EventLoop loop, int capacity, Comparator<? super E> comparator) {
         Checks.notNull(comparator, "comparator");
-        return new AsyncQueue<>(loop, capacity, new PriorityQueue<>(comparator));
+        return new AsyncQueue<>(loop, capacity, Store.priority(comparator));
     }
 
     /**
@@ -122,7 +156,7 @@ public final class AsyncQueue<E> {
     public LoopFuture<E> take() {
         Waiters.checkLoopThread(loop, "AsyncQueue.take");
         if (!items.isEmpty()) {
-            LoopFuture<E> done = new LoopFuture<>(loop);
+            LoopFuture<E> done = new Handoff<>(loop, giveBack);
             done.complete(poll());
             return done;
         }
@@ -131,7 +165,14 @@ public final class AsyncQueue<E> {
             failed.completeExceptionally(shutDown("take"));
             return failed;
         }
-        return takers.add();
+        return takers.add(new Handoff<>(loop, giveBack));
+    }
+
+    /** An item whose taker was cancelled before it got it: the next live taker's, or the head's. Loop thread. */
+    private void giveBack(E item) {
+        if (!(items.isEmpty() && takers.wakeFirst(item))) {
+            toHead.accept(item);
+        }
     }
 
     /**
