@@ -4,6 +4,7 @@ import io.loopbridge.internal.Checks;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.function.Consumer;
@@ -24,8 +25,9 @@ import java.util.function.Consumer;
  * live taker, or back to the head of the queue, and still counts as unfinished for {@link #join}. Not
  * covered: a stage derived on another thread, or relayed through a foreign {@code CompletableFuture}
  * (the item is final once handed to it), and an item read directly ({@code join}, {@code getNow}),
- * which is final once the stage completes. A waiting {@link #put} whose slot was granted in the step
- * its task was cancelled still adds its item (not covered yet).
+ * which is final once the stage completes. Likewise a waiting {@link #put} whose continuations were all
+ * cancelled before they ran takes its item back out and passes its slot to the next waiting putter,
+ * unless a consumer already took the item in the same step (then it stays delivered).
  *
  * <p>Draining: every item put counts as unfinished until a consumer calls {@link #taskDone} for it;
  * {@link #join} completes once none is unfinished. {@link #shutdown} stops the queue taking new items
@@ -117,7 +119,9 @@ public final class AsyncQueue<E> {
         } else if (offer0(item)) {
             done.complete(null);
         } else {
-            putters.add(new Putter<>(done, item));
+            Handoff<Void> waiting = new Handoff<>(loop, granted -> withdraw(item));
+            putters.add(new Putter<>(waiting, item));
+            return waiting;
         }
         return done;
     }
@@ -184,11 +188,7 @@ public final class AsyncQueue<E> {
         Waiters.checkLoopThread(loop, "AsyncQueue.poll");
         E item = items.poll();
         if (item != null) {
-            E admitted = claimPutter();
-            if (admitted != null) {
-                items.add(admitted);
-                unfinished++;
-            }
+            admitPutter();
         } else if (shutdown) {
             throw shutDown("poll");
         }
@@ -264,6 +264,30 @@ public final class AsyncQueue<E> {
         return new QueueShutDownException("AsyncQueue." + what + ": the queue on event loop '" + loop.name()
                 + "' is shut down (shutdown was called): it accepts no new items and a take fails once it is empty;"
                 + " stop producing, or use a new queue");
+    }
+
+    /**
+     * Takes back the item of a putter whose every continuation was cancelled before it ran, and gives
+     * its slot to the next waiting putter; an item already taken stays delivered. Loop thread.
+     */
+    private void withdraw(E item) {
+        for (Iterator<E> it = items.iterator(); it.hasNext(); ) {
+            if (it.next() == item) {
+                it.remove();
+                finish(1);
+                admitPutter();
+                return;
+            }
+        }
+    }
+
+    /** Moves the item of the longest live putter, if any, into the freed slot. */
+    private void admitPutter() {
+        E admitted = claimPutter();
+        if (admitted != null) {
+            items.add(admitted);
+            unfinished++;
+        }
     }
 
     /** Completes the longest live putter and returns its item, or null if none waits. */

@@ -6,10 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * The stage {@link AsyncQueue#take} returns: its item becomes final only when a consumer actually gets
- * it. It tracks the stages derived from it; once every one of them was cancelled before its callback
+ * The stage {@link AsyncQueue#take} (and a waiting {@link AsyncQueue#put}) returns: its item (or granted
+ * slot) becomes final only when a consumer actually gets it. It tracks the stages derived from it; once every one of them was cancelled before its callback
  * ran (a task cancelled between the hand-off and its continuation), the item goes back to the queue
- * ({@code giveBack}: the next live taker, or the head of the queue). An item read directly
+ * ({@code giveBack}: the next live taker, or the head of the queue; for a put, the item comes back out). An item read directly
  * ({@code join}, {@code getNow}), a callback registered inline (a task awaiting this stage) or any
  * derived stage that completed other than by cancellation makes it final.
  *
@@ -20,8 +20,8 @@ final class Handoff<T> extends LoopFuture<T> {
     private final Consumer<T> giveBack;
     /** The stages derived from this one; null until the first. Loop thread. */
     private ArrayList<LoopFuture<?>> derived;
-    /** True once the item is final or given back. Loop thread. */
-    private boolean decided;
+    /** True once the item is final or given back. Set on the loop thread, or by a stage derived elsewhere. */
+    private volatile boolean decided;
 
     Handoff(DefaultEventLoop loop, Consumer<T> giveBack) {
         super(loop);

@@ -162,6 +162,35 @@ class QueueCancellationTest {
         assertThat(seen).containsExactly(0);
     }
 
+    @Test
+    void putterCancelledInTheStepItsSlotIsGranted_doesNotAddItsItem() {
+        List<String> done = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
+        try (EventLoop loop = EventLoop.create()) {
+            AsyncQueue<String> q = new AsyncQueue<>(loop, 1);
+            List<Task<Void>> tasks = new ArrayList<>();
+            inSteps(loop,
+                    l -> {
+                        q.offer("a");
+                        for (String item : List.of("p1", "p2")) {
+                            tasks.add(l.createTask(item, x -> q.put(item).thenRun(() -> done.add(item))));
+                        }
+                    },
+                    l -> {
+                        q.poll(); // a out: p1's slot granted
+                        tasks.get(0).cancel(false); // before p1's continuation: p1 withdrawn, p2 gets the slot
+                    },
+                    l -> {
+                        seen.add(tasks.get(0).isCancelled());
+                        seen.add(q.poll());
+                        seen.add(q.size());
+                    });
+        }
+
+        assertThat(done).containsExactly("p2");
+        assertThat(seen).containsExactly(true, "p2", 0);
+    }
+
     private static void joinUninterruptibly(Thread thread) {
         try {
             thread.join();
