@@ -19,7 +19,11 @@ final class Waiters<T> {
 
     /** A new waiter at the end of the line. */
     LoopFuture<T> add() {
-        LoopFuture<T> waiter = new LoopFuture<>(loop);
+        return add(new LoopFuture<>(loop));
+    }
+
+    /** {@code waiter} at the end of the line. */
+    <F extends LoopFuture<T>> F add(F waiter) {
         queue.add(waiter);
         return waiter;
     }
