@@ -298,7 +298,7 @@ final class DefaultEventLoop implements EventLoop {
                     break;
                 }
                 if (stopRequested) {
-                    main.cancel(false);
+                    main.abandon("event loop '" + name() + "' was stopped before it completed");
                     throw new IllegalStateException("event loop '" + name() + "' was stopped before the body completed");
                 }
                 runOnce();

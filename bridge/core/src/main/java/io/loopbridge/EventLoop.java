@@ -102,7 +102,8 @@ public interface EventLoop extends Executor, AutoCloseable {
      * {@code CompletionException}/{@code ExecutionException} wrappers are stripped first. If the
      * calling thread is interrupted while waiting, the body's task is cancelled, the interrupt
      * status is kept and {@link AsyncExecutionException} with an {@link InterruptedException} cause
-     * is thrown.
+     * is thrown. If {@link #stop()} is called meanwhile, it throws {@link IllegalStateException}
+     * ("stopped before the body completed") and leaves the body's stage pending (see {@link #stop()}).
      *
      * @throws IllegalStateException "event loop is already running" or "event loop is closed"
      * @throws NestedLoopException if the calling thread is running another loop
@@ -115,7 +116,10 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * Asks the running loop to return from {@link #runForever} after the current iteration. Safe from
      * any thread. Stopping during {@link #runUntilComplete} makes it throw
-     * {@link IllegalStateException} ("stopped before the body completed").
+     * {@link IllegalStateException} ("stopped before the body completed") and, as asyncio does,
+     * leaves the stage the body returned, and every task it awaits, pending: nothing is cancelled,
+     * and they resume if the loop runs again ({@link #runUntilComplete} with another body, or
+     * {@link #runForever}); {@link #close()} cancels the tasks among them.
      */
     void stop();
 

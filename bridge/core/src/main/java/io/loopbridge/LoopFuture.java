@@ -136,6 +136,18 @@ public class LoopFuture<T> extends GuardedFuture<T> {
         return cancelled;
     }
 
+    /**
+     * Completes with {@code cancellation} and leaves what this future awaits as it is: pending, and
+     * resumed if the loop runs again. How a stopped {@code runUntilComplete} lets go of its body.
+     */
+    boolean abandon(CancellationException cancellation) {
+        boolean abandoned = finish(null, cancellation);
+        if (abandoned) {
+            awaited = null;
+        }
+        return abandoned;
+    }
+
     static void cancelAwaited(Object what) {
         if (what instanceof Future<?> future) {
             try {

@@ -142,6 +142,16 @@ public final class Task<T> extends LoopFuture<T> {
     }
 
     /**
+     * Cancels the task without cancelling what it awaits (see {@link EventLoop#stop()}), which stays
+     * pending and resumes if the loop runs again. Loop thread.
+     */
+    void abandon(String why) {
+        if (abandon(new CancellationException("task '" + name() + "' was abandoned: " + why))) {
+            loop.taskDone(this);
+        }
+    }
+
+    /**
      * Counts a retrieval of the outcome (composing, any get or join, getNow, resultNow, exceptionNow).
      * Bookkeeping only in debug mode: otherwise one read of the debug flag.
      */

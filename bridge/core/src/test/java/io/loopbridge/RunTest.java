@@ -231,7 +231,7 @@ class RunTest {
     }
 
     @Test
-    void runUntilComplete_stopBeforeBodyCompletes_throwsAndCancelsBody() {
+    void runUntilComplete_stopBeforeBodyCompletes_throwsAndLeavesTheBodyPending() {
         EventLoop loop = EventLoop.create();
         AtomicReference<LoopFuture<Void>> pending = new AtomicReference<>();
 
@@ -241,8 +241,45 @@ class RunTest {
             return pending.get();
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped before the body completed");
 
-        assertThat(pending.get().isCancelled()).isTrue();
+        assertThat(pending.get()).as("the stage the body returned").isNotDone();
         loop.close();
+    }
+
+    @Test
+    void runUntilComplete_stopped_taskTheBodyAwaitedResumesOnTheNextRun() {
+        EventLoop loop = EventLoop.create();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        AtomicReference<Task<String>> awaited = new AtomicReference<>();
+
+        assertThatThrownBy(() -> loop.runUntilComplete(l -> {
+            awaited.set(l.createTask("awaited", l2 -> l2.await(gate).thenApply(v -> v + "!")));
+            l.callSoon(l::stop);
+            return awaited.get().thenApply(v -> "body saw " + v);
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped before the body completed");
+        assertThat(awaited.get()).as("the task the body awaited, after stop()").isNotDone();
+
+        String next = loop.runUntilComplete(l -> {
+            gate.complete("resumed");
+            return awaited.get();
+        });
+
+        assertThat(next).isEqualTo("resumed!");
+        loop.close();
+    }
+
+    @Test
+    void runUntilComplete_stopped_closeCancelsTheTaskTheBodyAwaited() {
+        EventLoop loop = EventLoop.create();
+        AtomicReference<Task<Void>> awaited = new AtomicReference<>();
+        assertThatThrownBy(() -> loop.runUntilComplete(l -> {
+            awaited.set(l.createTask("awaited", l2 -> l2.createFuture()));
+            l.callSoon(l::stop);
+            return awaited.get();
+        })).isInstanceOf(IllegalStateException.class);
+
+        loop.close();
+
+        assertThat(awaited.get().isCancelled()).isTrue();
     }
 
     @Test
