@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -227,6 +228,12 @@ final class DefaultEventLoop implements EventLoop {
         return inLoopThread() ? current : null;
     }
 
+    @Override
+    public Optional<Task<?>> currentTask() {
+        CallContext context = contextHere();
+        return context == null ? Optional.empty() : Optional.ofNullable((Task<?>) context.task());
+    }
+
     private void wake() {
         if (parked) {
             LockSupport.unpark(owner);
@@ -236,7 +243,10 @@ final class DefaultEventLoop implements EventLoop {
     /** The executor for callbacks registered now: it runs them on this loop under the current context. */
     Executor callbackExecutor() {
         CallContext context = contextHere();
-        return context == null ? contextFreeCallbacks : command -> dispatchCallback(command, context);
+        if (context == null) {
+            return contextFreeCallbacks;
+        }
+        return context.task() instanceof Task<?> task ? task.callbacks : command -> dispatchCallback(command, context);
     }
 
     @Override
@@ -425,8 +435,9 @@ final class DefaultEventLoop implements EventLoop {
     }
 
     private void runCallback(CallContext context, Runnable callback) {
-        if (context != applied) {
-            switchContext(context);
+        CallContext install = context == null ? null : context.propagated();
+        if (install != applied) {
+            switchContext(install);
         }
         current = context;
         boolean timed = debug || watched;
@@ -583,7 +594,7 @@ final class DefaultEventLoop implements EventLoop {
         if (inLoopThread()) {
             register(task);
         }
-        dispatch(task.starter(), context);
+        dispatch(task.starter(), task.context);
         return task;
     }
 

@@ -4,6 +4,7 @@ import io.loopbridge.internal.Checks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -160,6 +161,16 @@ public interface EventLoop extends Executor, AutoCloseable {
      * or while the loop is not running.
      */
     List<Task<?>> allTasks();
+
+    /**
+     * The task whose code runs now on the loop thread (asyncio's {@code current_task()}): the task
+     * while its body runs and while any callback registered under it runs (continuations such as
+     * {@code thenApply}/{@code whenComplete} of what it awaits, timers and {@code callSoon} callbacks
+     * it scheduled, also if they run after the task completed); a task created inside a task is its
+     * own current task. Empty in a callback registered outside any task, and on any thread other
+     * than the loop's. Any thread; costs no allocation when registering or running a callback.
+     */
+    Optional<Task<?>> currentTask();
 
     // ---------------------------------------------------------------- errors and debug
 

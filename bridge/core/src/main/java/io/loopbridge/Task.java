@@ -35,8 +35,10 @@ public final class Task<T> extends LoopFuture<T> {
     private final long id;
     /** The body, cleared once it has been called. Loop thread only. */
     private AsyncCallable<T> body;
-    /** The context the task's callbacks run under. */
+    /** The context the task's body and callbacks run under: its creator's, naming this task. */
     final CallContext context;
+    /** The executor of callbacks registered under {@link #context}: made once per task, not per callback. */
+    final Executor callbacks;
     /** Links of the loop's pending-task list. Loop thread only. */
     Task<?> prevTask;
     Task<?> nextTask;
@@ -51,7 +53,8 @@ public final class Task<T> extends LoopFuture<T> {
         this.givenName = name;
         this.id = name == null ? IDS.incrementAndGet() : 0;
         this.body = body;
-        this.context = context;
+        this.context = CallContext.ofTask(context, this);
+        this.callbacks = command -> loop.dispatchCallback(command, this.context);
     }
 
     /** The task's name, as given to {@link EventLoop#createTask(String, AsyncCallable)} or generated. */

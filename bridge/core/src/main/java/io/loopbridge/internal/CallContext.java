@@ -18,10 +18,37 @@ public final class CallContext {
     private final Map<String, String> mdc;
     /** A {@code io.micrometer.context.ContextSnapshot}, or null; typed Object so the class is optional. */
     private final Object snapshot;
+    /** The context installed on the thread for this one: itself, or for a task's context its parent's (may be null). */
+    private final CallContext propagated;
+    /** The task this context belongs to (an {@code io.loopbridge.Task}, typed Object), or null. */
+    private final Object task;
 
-    private CallContext(Map<String, String> mdc, Object snapshot) {
+    private CallContext(Map<String, String> mdc, Object snapshot, CallContext propagated, Object task) {
         this.mdc = mdc;
         this.snapshot = snapshot;
+        this.propagated = propagated == null && task == null ? this : propagated;
+        this.task = task;
+    }
+
+    /**
+     * The context of {@code task} created under {@code parent} (null for none): it installs what
+     * {@code parent} installs and names the task, so callbacks registered under it identify the task
+     * without an allocation of their own. Made once per task, on the thread creating it.
+     */
+    public static CallContext ofTask(CallContext parent, Object task) {
+        CallContext installed = parent == null ? null : parent.propagated;
+        return installed == null ? new CallContext(null, null, null, task)
+                : new CallContext(installed.mdc, installed.snapshot, installed, task);
+    }
+
+    /** The context to install on the thread for this one (null: leave the thread's own); any thread. */
+    public CallContext propagated() {
+        return propagated;
+    }
+
+    /** The task this is the context of, or null. */
+    public Object task() {
+        return task;
     }
 
     /**
@@ -32,7 +59,7 @@ public final class CallContext {
     public static CallContext capture() {
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         Object snapshot = MICROMETER ? MicrometerContext.captureOrNull() : null;
-        return new CallContext(mdc == null || mdc.isEmpty() ? null : mdc, snapshot);
+        return new CallContext(mdc == null || mdc.isEmpty() ? null : mdc, snapshot, null, null);
     }
 
     /** A scope that restores what {@link #open()} replaced; closing it never throws. */
