@@ -309,13 +309,15 @@ final class DefaultEventLoop implements EventLoop {
                 }
                 if (stopRequested) {
                     main.abandon("event loop '" + name() + "' was stopped before it completed");
-                    throw new IllegalStateException("event loop '" + name() + "' was stopped before the body completed");
+                    throw new IllegalStateException("event loop '" + name() + "' was stopped before the body completed (task '"
+                            + main.name() + "' let go; run the loop again to resume what it awaits)");
                 }
                 runOnce();
             }
             if (interrupted) {
                 throw new AsyncExecutionException("thread '" + Thread.currentThread().getName()
-                        + "' was interrupted while running event loop '" + name() + "'; the body was cancelled",
+                        + "' was interrupted while running event loop '" + name() + "'; the body (task '" + main.name()
+                        + "') was cancelled",
                         new InterruptedException());
             }
             return main.resultOrThrow();

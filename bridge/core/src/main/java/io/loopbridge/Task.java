@@ -211,6 +211,12 @@ public final class Task<T> extends LoopFuture<T> {
                 + "(): only its body completes it; use cancel(), or loop.timeout(task, duration)");
     }
 
+    /** Names the task in a refused blocking wait: "task 'fetch-prices' of event loop 'loop-3'". */
+    @Override
+    String owner() {
+        return "task '" + name() + "' of event loop '" + loop.name() + "'";
+    }
+
     @Override
     public String toString() {
         return "Task[" + name() + ", loop " + loop.name() + ", "
