@@ -86,9 +86,7 @@ public final class AsyncCondition {
      * @throws IllegalStateException if the lock is not held
      */
     public void signal(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n: " + n + " (expected >= 0)");
-        }
+        Checks.nonNegative(n, "n");
         checkHeld("AsyncCondition.signal");
         for (int i = 0; i < n && waiters.wakeFirst(null); i++) {
             // each call wakes one

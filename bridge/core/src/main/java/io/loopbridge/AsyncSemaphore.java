@@ -34,10 +34,7 @@ public final class AsyncSemaphore {
 
     private AsyncSemaphore(EventLoop loop, int permits, int bound) {
         this.loop = Waiters.loopOf(Checks.notNull(loop, "loop"));
-        if (permits < 0) {
-            throw new IllegalArgumentException("permits: " + permits + " (expected >= 0)");
-        }
-        this.permits = permits;
+        this.permits = Checks.nonNegative(permits, "permits");
         this.bound = bound;
         this.waiters = new Waiters<>(this.loop);
     }

@@ -24,10 +24,11 @@ final class Wakeups {
     private final DefaultEventLoop loop;
     /** The batch this one interrupts (a completion inside a completion), restored when this one ends. */
     private final Wakeups outer;
-    /** Collected callbacks, their contexts, and whether each runs in place (on the loop thread) or is dispatched. */
-    private final ArrayList<Runnable> callbacks = new ArrayList<>();
-    private final ArrayList<CallContext> contexts = new ArrayList<>();
-    private final ArrayList<Boolean> inPlace = new ArrayList<>();
+    /** The callbacks collected, in the order they were handed to the loop. */
+    private final ArrayList<Deferred> deferred = new ArrayList<>();
+
+    /** A callback, its context, and whether it runs in place (on the loop thread) or is dispatched. */
+    private record Deferred(Runnable callback, CallContext context, boolean runInPlace) {}
 
     private Wakeups(DefaultEventLoop loop, Wakeups outer) {
         this.loop = loop;
@@ -51,9 +52,7 @@ final class Wakeups {
         if (batch == null || batch.loop != loop) {
             return false;
         }
-        batch.callbacks.add(callback);
-        batch.contexts.add(context);
-        batch.inPlace.add(runInPlace);
+        batch.deferred.add(new Deferred(callback, context, runInPlace));
         return true;
     }
 
@@ -65,11 +64,12 @@ final class Wakeups {
         CURRENT.set(null);
         loop.batchingChanged(-1);
         try {
-            for (int i = callbacks.size() - 1; i >= 0; i--) {
-                if (inPlace.get(i)) {
-                    loop.runOnLoop(callbacks.get(i), contexts.get(i));
+            for (int i = deferred.size() - 1; i >= 0; i--) {
+                Deferred d = deferred.get(i);
+                if (d.runInPlace()) {
+                    loop.runOnLoop(d.callback(), d.context());
                 } else {
-                    loop.dispatchCallback(callbacks.get(i), contexts.get(i));
+                    loop.dispatchCallback(d.callback(), d.context());
                 }
             }
         } finally {

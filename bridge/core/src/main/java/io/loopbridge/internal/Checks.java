@@ -32,6 +32,13 @@ public final class Checks {
         return value;
     }
 
+    public static int nonNegative(int value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected >= 0)");
+        }
+        return value;
+    }
+
     public static int positive(int value, String name) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + ": " + value + " (expected > 0)");
