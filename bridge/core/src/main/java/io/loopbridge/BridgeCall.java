@@ -95,7 +95,7 @@ final class BridgeCall<T> implements Runnable {
                 failure = main.exceptionNow();
             }
         } finally {
-            List<String> leftovers = loop.cancelPendingTasks(LoopManager.LEFTOVER_GRACE);
+            List<String> leftovers = loop.cancelPendingTasks(LoopManager.LEFTOVER_GRACE, true);
             loop.close();
             bridge.counters.loopsClosed.increment();
             bridge.leftoversCancelled(leftovers);

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,9 @@ final class DefaultEventLoop implements EventLoop {
     private static final int CLOSED = 2;
     private static final VarHandle STATE;
     private static final VarHandle BATCHING;
+
+    /** How the exception handler's description of a callback starts when it failed during shutdown. */
+    static final String SHUTDOWN_FAILURE = "unhandled exception during shutdown of loop '";
 
     /** Longest delay a timer may have (about 73 years); longer ones are clamped, not overflowed. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
@@ -85,6 +89,11 @@ final class DefaultEventLoop implements EventLoop {
     /** Context installed on the thread, and the scope that undoes it. Loop thread only. */
     private CallContext applied;
     private CallContext.Scope appliedScope;
+
+    /** Async cleanups ({@link Cleanup}) whose stage is pending. Loop thread only. */
+    private int cleanups;
+    /** True while {@link #cancelPendingTasks} runs: failures are reported as failures of the shutdown. Loop thread only. */
+    private boolean shuttingDown;
 
     /** Pending tasks, an intrusive list in creation order. Loop thread only (or the closing thread). */
     private Task<?> firstTask;
@@ -385,19 +394,38 @@ final class DefaultEventLoop implements EventLoop {
     /** One iteration: wait if nothing is ready, then run exactly the callbacks ready at its start. */
     private void runOnce() {
         if (ready.isEmpty() && inbox.isEmpty()) {
-            awaitWork();
+            awaitWork(false, 0L);
         }
         drainInbox();
         if (!timers.isEmpty()) {
             moveDueTimers(clock.nanoTime());
         }
+        runReady(null);
+    }
+
+    /**
+     * Runs the callbacks ready now, not those they schedule. Given a list, it first cancels each task
+     * whose start comes up (its body then never runs) and adds its name, as a closing loop does.
+     */
+    private void runReady(List<String> cancelledUnstarted) {
         for (int n = ready.size(); n > 0; n--) {
-            runCallback(ready.peekContext(), ready.poll());
+            CallContext context = ready.peekContext();
+            Runnable callback = ready.poll();
+            if (cancelledUnstarted != null) {
+                Task<?> unstarted = cancelUnstarted(callback);
+                if (unstarted != null) {
+                    cancelledUnstarted.add(unstarted.name());
+                }
+            }
+            runCallback(context, callback);
         }
     }
 
-    /** Parks until the inbox has work, the earliest timer is due, stop() is called or the thread is interrupted. */
-    private void awaitWork() {
+    /**
+     * Parks until the inbox has work, the earliest timer is due, stop() is called or the thread is
+     * interrupted; if {@code bounded}, also no later than {@code until} ({@link System#nanoTime()}).
+     */
+    private void awaitWork(boolean bounded, long until) {
         parked = true;
         try {
             while (inbox.isEmpty() && !stopRequested) {
@@ -406,13 +434,16 @@ final class DefaultEventLoop implements EventLoop {
                     return;
                 }
                 LoopTimer next = timers.peek();
-                if (next == null) {
+                long wait = next == null ? Long.MAX_VALUE : next.deadline() - clock.nanoTime();
+                if (bounded) {
+                    wait = Math.min(wait, until - System.nanoTime());
+                }
+                if (wait <= 0) {
+                    return;
+                }
+                if (wait == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
-                    long wait = next.deadline() - clock.nanoTime();
-                    if (wait <= 0) {
-                        return;
-                    }
                     LockSupport.parkNanos(this, wait);
                 }
             }
@@ -483,12 +514,17 @@ final class DefaultEventLoop implements EventLoop {
 
     void reportCallbackFailure(String callback, Throwable failure) {
         LoopExceptionHandler handler = exceptionHandler;
+        String what = shuttingDown ? SHUTDOWN_FAILURE + name() + "': " + callback : callback;
         if (handler == null) {
-            log.error("event loop '{}': callback {} threw; the loop goes on", name(), callback, failure);
+            if (shuttingDown) {
+                log.error("{} threw; the shutdown goes on", what, failure);
+            } else {
+                log.error("event loop '{}': callback {} threw; the loop goes on", name(), callback, failure);
+            }
             return;
         }
         try {
-            handler.handle(this, callback, failure);
+            handler.handle(this, what, failure);
         } catch (Throwable handlerFailure) {
             handlerFailure.addSuppressed(failure);
             log.error("event loop '{}': the exception handler threw while handling a failure of {}", name(), callback,
@@ -497,41 +533,56 @@ final class DefaultEventLoop implements EventLoop {
     }
 
     /**
-     * Cancels every pending task, then runs the callbacks already scheduled and those the
-     * cancellation schedules for at most {@code grace}, so cleanup handlers (also those of a main task
-     * cancelled by a timeout or an interrupt) get to run before the loop is closed. A task handed over
-     * from another thread and not started yet is cancelled as it comes up: its body never runs. Returns
-     * the names of the cancelled tasks. Call it on an idle loop.
+     * Shuts down the loop's work before it is closed, as {@code asyncio.run} does: if
+     * {@code stepScheduled}, first runs the callbacks already scheduled once (so a task created in the
+     * body's last step takes its first step, up to its first await); then cancels every pending task,
+     * and runs what the cancellation schedules, and the timers that come due, while there is any, or a
+     * {@link Cleanup} is pending, for at most {@code grace} (real time), so cancellation handlers and
+     * async cleanups (also those of a main task cancelled by a timeout or an interrupt) finish before
+     * the loop is closed. A stop() or an interrupt ends the grace. A task whose start comes up now is
+     * cancelled instead: its body never runs. What a callback throws meanwhile reaches the exception
+     * handler as an "unhandled exception during shutdown of loop". Returns the names of the cancelled
+     * tasks. Call it on an idle loop, on the thread that will close it.
      */
-    List<String> cancelPendingTasks(Duration grace) {
-        if (firstTask == null && ready.isEmpty() && inbox.isEmpty()) {
-            return List.of(); // callbacks already scheduled (say, handlers of the main task's cancellation) run below
+    List<String> cancelPendingTasks(Duration grace, boolean stepScheduled) {
+        if (firstTask == null && ready.isEmpty() && inbox.isEmpty() && cleanups == 0) {
+            return List.of();
         }
         enter("cancelPendingTasks");
+        shuttingDown = true;
         try {
+            long deadline = System.nanoTime() + Checks.saturatedNanos(grace);
+            if (stepScheduled) {
+                drainInbox();
+                runReady(null);
+            }
             List<String> names = new ArrayList<>();
             for (Task<?> task : allTasks()) {
                 if (task.cancel(false)) {
                     names.add(task.name());
                 }
             }
-            long deadline = clock.nanoTime() + Checks.saturatedNanos(grace);
-            while ((!ready.isEmpty() || !inbox.isEmpty()) && clock.nanoTime() - deadline < 0) {
-                drainInbox();
-                for (int n = ready.size(); n > 0; n--) {
-                    CallContext context = ready.peekContext();
-                    Runnable callback = ready.poll();
-                    Task<?> unstarted = cancelUnstarted(callback);
-                    if (unstarted != null) {
-                        names.add(unstarted.name()); // its start() then sees it done
-                    }
-                    runCallback(context, callback);
+            while ((!ready.isEmpty() || !inbox.isEmpty() || cleanups > 0) && !stopRequested && !interrupted
+                    && System.nanoTime() - deadline < 0) {
+                if (ready.isEmpty() && inbox.isEmpty()) {
+                    awaitWork(true, deadline);
                 }
+                drainInbox();
+                if (!timers.isEmpty()) {
+                    moveDueTimers(clock.nanoTime());
+                }
+                runReady(names);
             }
             return names;
         } finally {
+            shuttingDown = false;
             exit();
         }
+    }
+
+    /** Counts a {@link Cleanup} started (+1) or finished (-1). Loop thread. */
+    void cleanupsChanged(int delta) {
+        cleanups += delta;
     }
 
     @Override
@@ -754,6 +805,11 @@ final class DefaultEventLoop implements EventLoop {
     }
 
     // ---------------- end of deadlines and waits
+
+    @Override
+    public <T> LoopFuture<T> withCleanup(CompletionStage<T> stage, Supplier<? extends CompletionStage<?>> cleanup) {
+        return Cleanup.guard(this, stage, cleanup);
+    }
 
     @Override
     public <T> LoopFuture<T> shield(CompletionStage<T> stage) {

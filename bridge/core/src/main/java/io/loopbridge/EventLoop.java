@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A single-threaded event loop with asyncio semantics: a FIFO of ready callbacks, a timer heap, and
@@ -261,6 +262,21 @@ public interface EventLoop extends Executor, AutoCloseable {
      * Empty in, empty out. Any thread; the futures complete on the loop thread.
      */
     <T> List<LoopFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages);
+
+    /**
+     * {@code try/finally} with an await in the {@code finally}: once {@code stage} completes, however
+     * it ends (also when it was cancelled because a task awaiting the result was), {@code cleanup}
+     * runs on the loop thread and the result completes when the stage {@code cleanup} returns does,
+     * with {@code stage}'s outcome, or with the cleanup's failure ({@code stage}'s failure added as
+     * suppressed). Cancelling the result cancels {@code stage} and does not wait for the cleanup; a
+     * cleanup that then fails reports to the {@linkplain #setExceptionHandler exception handler}. A loop
+     * shut down by {@link LoopManager#run}, a bridge call or a bridge's {@code close()} waits for pending
+     * cleanups within its grace; tasks the cleanup creates then are cancelled before they start, so
+     * await directly. See {@link Task} for the cancellation model. Any thread.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    <T> LoopFuture<T> withCleanup(CompletionStage<T> stage, Supplier<? extends CompletionStage<?>> cleanup);
 
     /** Mirrors {@code stage}, but cancelling the result does not cancel {@code stage}. */
     <T> LoopFuture<T> shield(CompletionStage<T> stage);

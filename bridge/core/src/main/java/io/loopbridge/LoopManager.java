@@ -54,8 +54,11 @@ public final class LoopManager {
     }
 
     /**
-     * Runs {@code body} on a fresh loop on this thread, then cancels tasks it left pending (giving
-     * them {@value #LEFTOVER_GRACE_MS} ms to handle it) and closes the loop. The thread's previous
+     * Runs {@code body} on a fresh loop on this thread, then shuts the loop down as {@code asyncio.run}
+     * does and closes it: what the body's last step scheduled runs once (a task created then takes its
+     * first step), the tasks it left pending are cancelled, and their cancellation handlers and
+     * {@link EventLoop#withCleanup} cleanups get up to {@value #LEFTOVER_GRACE_MS} ms to finish (a
+     * failure meanwhile reaches the loop's exception handler as an "unhandled exception during shutdown"). The thread's previous
      * binding is untouched. Returns the body's value or throws its failure as
      * {@link EventLoop#runUntilComplete} does.
      *
@@ -81,7 +84,7 @@ public final class LoopManager {
         try {
             return loop.runUntilComplete(body);
         } finally {
-            loop.cancelPendingTasks(LEFTOVER_GRACE);
+            loop.cancelPendingTasks(LEFTOVER_GRACE, true);
             loop.close();
         }
     }

@@ -130,7 +130,7 @@ final class SharedLoopRunner extends CallRunner {
                 if (closing && failure == null) {
                     // closed by the bridge: the tasks in flight are cancelled (their calls finish at once) and
                     // their cancellation handlers get a short grace; calls still queued never start
-                    g.loop.cancelPendingTasks(handlerGrace);
+                    g.loop.cancelPendingTasks(handlerGrace, false);
                 }
             } finally {
                 g.loop.close(); // cancels whatever is left (a dead loop gets no grace: its successor would wait)

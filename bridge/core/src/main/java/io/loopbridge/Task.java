@@ -23,6 +23,27 @@ import org.slf4j.LoggerFactory;
  * {@code complete}, {@code completeExceptionally}, {@code obtrude*} and {@code orTimeout} throw
  * {@link UnsupportedOperationException} (use {@link #cancel} or {@link EventLoop#timeout}).
  *
+ * <h2>The cancellation model</h2>
+ * asyncio throws {@code CancelledError} into the coroutine at its await, so its {@code finally} blocks
+ * run. Java cancels from the top down: {@link #cancel} completes the task at once, then cancels the
+ * stage its body returned, which cancels what that awaits, and so on down the chain. A stage derived
+ * inside the chain ({@code handle}, {@code whenComplete}, {@code exceptionally}) is cancelled with it,
+ * so its function never runs. What does run: callbacks registered on the stages being cancelled
+ * (a future the body created, a timer's), callbacks on the task itself, and cleanups given to
+ * {@link EventLoop#withCleanup}, which may await, and which a loop being shut down (the leftovers of
+ * {@link LoopManager#run} or of a bridge call, a bridge's {@code close()}) waits for within its grace.
+ * <pre>{@code
+ * // do not: the handle stage is inside the cancelled chain, so it never runs
+ * Task<String> t1 = loop.createTask(l -> l.sleep(ONE_HOUR)
+ *         .handle((v, e) -> { System.out.println("released"); return "done"; }));
+ * t1.cancel(false);   // once it has started: prints nothing
+ *
+ * // do: the cleanup runs on cancellation too, and may await before it is done
+ * Task<String> t2 = loop.createTask(l -> l.withCleanup(l.sleep(ONE_HOUR).thenApply(v -> "done"),
+ *         () -> l.sleep(ONE_MS).thenRun(() -> System.out.println("released"))));
+ * t2.cancel(false);   // once it has started: prints "released" a millisecond later, on the loop thread
+ * }</pre>
+ *
  * @param <T> the value type
  */
 public final class Task<T> extends LoopFuture<T> {
