@@ -9,4 +9,6 @@ module io.loopbridge {
     requires static context.propagation;
 
     exports io.loopbridge;
+    // detectors of other frameworks' event loops, beside the built-in ones (Reactor, Netty, Vert.x)
+    uses io.loopbridge.ForeignLoopDetector;
 }

@@ -363,7 +363,7 @@ final class DefaultEventLoop implements EventLoop {
             throw new IllegalStateException("event loop is already running: '" + name() + "' on thread '"
                     + threadName(owner) + "'");
         }
-        DefaultEventLoop other = LoopManager.runningLoop();
+        Object other = LoopGuard.loopOnThisThread();
         if (other != null) {
             throw NestedLoopException.refuse("EventLoop." + what, other);
         }
@@ -494,11 +494,15 @@ final class DefaultEventLoop implements EventLoop {
         if (debug) {
             long took = clock.nanoTime() - start;
             if (took > slowCallbackNanos) {
-                log.warn("event loop '{}': callback {} took {} ms (slow-callback threshold {} ms): it held the loop"
-                        + " thread, delaying every other callback", name(), callback, took / 1_000_000,
-                        slowCallbackNanos / 1_000_000);
+                warnSlowCallback(callback, took);
             }
         }
+    }
+
+    /** Debug mode's report of a slow callback (apart, so BlockHound lets its logging block). Loop thread. */
+    private void warnSlowCallback(Runnable callback, long tookNanos) {
+        log.warn("event loop '{}': callback {} took {} ms (slow-callback threshold {} ms): it held the loop thread,"
+                + " delaying every other callback", name(), callback, tookNanos / 1_000_000, slowCallbackNanos / 1_000_000);
     }
 
     private void switchContext(CallContext context) {

@@ -21,7 +21,7 @@ abstract class GuardedFuture<T> extends CompletableFuture<T> {
     /** Called before every blocking wait; a subclass may count it (tasks: as retrieval of the outcome). */
     void beforeWait(String wait) {
         if (!isDone()) {
-            DefaultEventLoop running = LoopManager.runningLoop();
+            Object running = LoopGuard.loopOnThisThread();
             if (running != null) {
                 throw NestedLoopException.refuse("a blocking " + wait + " of an unfinished " + owner(), running);
             }

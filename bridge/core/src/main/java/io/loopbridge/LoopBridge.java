@@ -162,7 +162,7 @@ public final class LoopBridge implements AutoCloseable {
         Checks.notNull(body, "body");
         Checks.notNull(timeout, "timeout");
         countCall();
-        DefaultEventLoop running = LoopManager.runningLoop();
+        Object running = LoopGuard.loopOnThisThread();
         if (running != null) {
             // refused before maxInFlight is consulted, taking no slot: under load too a nested run is
             // reported as the bug it is, not as a 503 (NestedRunAtMaxInFlightTest, found by the fuzzer)

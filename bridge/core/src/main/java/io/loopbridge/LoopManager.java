@@ -43,6 +43,15 @@ public final class LoopManager {
         return running;
     }
 
+    /**
+     * Whether a loop runs on this thread now (one of its callbacks runs, or the loop waits for work):
+     * where a blocking call stalls every callback of the loop. For tools that watch non-blocking
+     * threads, such as {@code loopbridge-blockhound}. Any thread; one thread-local read.
+     */
+    public static boolean isLoopThread() {
+        return RUNNING.get() != null;
+    }
+
     /** Binds {@code loop} to this thread (see {@link #current()}) until {@link #reset()}. */
     public static void set(EventLoop loop) {
         BOUND.set(Checks.notNull(loop, "loop"));
@@ -76,7 +85,7 @@ public final class LoopManager {
      */
     public static <T> T run(AsyncCallable<T> body) {
         Checks.notNull(body, "body");
-        DefaultEventLoop running = RUNNING.get();
+        Object running = LoopGuard.loopOnThisThread();
         if (running != null) {
             throw NestedLoopException.refuse("LoopManager.run", running);
         }
