@@ -126,8 +126,10 @@ final class BridgeCall<T> implements Runnable {
 
     /** The timeout expired (on a loop timer, the library timer, or for the waiting caller). */
     void expire() {
+        Task<T> t = task;
         cancel(new LoopTimeoutException("call of bridge '" + bridge.name() + "' (" + bridge.mode() + ") timed out after "
-                + timeout + "; its task was cancelled", timeout));
+                + timeout + (t == null ? " before its body started" : "; its task '" + t.name() + "' was cancelled"),
+                timeout));
     }
 
     /** Ends the call with {@code reason} and cancels its task. Any thread. */

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Messages about a task name it. */
 class TaskMessagesTest {
+    @RegisterExtension
+    final BridgeFixture fx = new BridgeFixture();
 
     @Test
     void aRefusedBlockingWaitNamesTheTask() {
@@ -29,5 +34,14 @@ class TaskMessagesTest {
                 return new CompletableFuture<Void>();
             })).isInstanceOf(IllegalStateException.class).hasMessageContaining("(task 'Task-");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BridgeMode.class)
+    void aCallsTimeoutNamesTheTaskItCancelled(BridgeMode mode) {
+        LoopBridge bridge = fx.bridge(mode, b -> b.timeout(Duration.ofMillis(50)));
+
+        assertThatThrownBy(() -> bridge.run(l -> l.createFuture())).isInstanceOf(LoopTimeoutException.class)
+                .hasMessageContaining("timed out after PT0.05S; its task 'Task-").hasMessageContaining("' was cancelled");
     }
 }
