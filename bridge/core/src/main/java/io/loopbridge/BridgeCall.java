@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -150,13 +151,23 @@ final class BridgeCall<T> implements Runnable {
         bridge.counters.inFlight.decrementAndGet();
         if (failure == null) {
             bridge.counters.successes.increment();
+            bridge.callEnded(CallOutcome.SUCCESS, admittedAt);
             future.complete(value);
             return true;
         }
         Throwable cause = explain(Failures.unwrap(failure));
-        (cause instanceof LoopTimeoutException ? bridge.counters.timeouts : bridge.counters.failures).increment();
+        CallOutcome outcome = outcomeOf(cause);
+        (outcome == CallOutcome.TIMEOUT ? bridge.counters.timeouts : bridge.counters.failures).increment();
+        bridge.callEnded(outcome, admittedAt);
         future.completeExceptionally(cause);
         return true;
+    }
+
+    /** A timeout is the bridge's, or one the body failed with (its own {@code loop.timeout}); anything else a failure. */
+    private static CallOutcome outcomeOf(Throwable cause) {
+        boolean timedOut = cause instanceof LoopTimeoutException || cause instanceof TimeoutException
+                || cause instanceof AsyncExecutionException && cause.getCause() instanceof TimeoutException;
+        return timedOut ? CallOutcome.TIMEOUT : CallOutcome.FAILURE;
     }
 
     /**
@@ -169,10 +180,8 @@ final class BridgeCall<T> implements Runnable {
         if (!bridge.isClosed() || !(failure instanceof CancellationException || workerInterrupted)) {
             return failure;
         }
-        CancellationException closed = new CancellationException("bridge '" + bridge.name()
-                + "' was closed while the call was in flight");
-        closed.initCause(failure);
-        return closed;
+        return new BridgeClosedException("bridge '" + bridge.name() + "' (" + bridge.mode()
+                + ") was closed while the call was in flight (the application is shutting down?); retry it", failure);
     }
 
     /**

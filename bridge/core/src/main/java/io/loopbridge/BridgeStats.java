@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param calls calls made ({@code run} and {@code submit})
  * @param successes calls whose body completed normally
  * @param failures calls that failed (the body's exception, cancellation, interruption, a dead loop)
- * @param timeouts calls that failed with {@link LoopTimeoutException}
+ * @param timeouts calls that failed with {@link LoopTimeoutException}, or with a
+ *     {@link java.util.concurrent.TimeoutException} of the body's own (an expired {@code loop.timeout})
  * @param rejections calls refused by {@code maxInFlight} ({@link BridgeRejectedException})
  * @param nestedRefusals calls refused by the nested-loop guard ({@link NestedLoopException})
  * @param inFlight calls admitted and not yet finished

@@ -73,6 +73,11 @@ abstract sealed class CallRunner permits WorkerPoolRunner, SharedLoopRunner {
         task.loop.runOnLoop(() -> task.cancel(false), null); // a closed loop has cancelled it already
     }
 
+    /** Why this runner's long-lived loop died while not yet replaced; null when alive or when it has none. */
+    Throwable deadLoopCause() {
+        return null;
+    }
+
     /** Cancels the calls in flight and stops the threads this runner started, waiting up to {@code grace}. */
     abstract void close(Duration grace) throws InterruptedException;
 

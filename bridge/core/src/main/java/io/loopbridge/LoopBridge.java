@@ -2,14 +2,18 @@ package io.loopbridge;
 
 import io.loopbridge.internal.Checks;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,7 @@ public final class LoopBridge implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopBridge.class);
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final CallListener[] NO_LISTENERS = {};
 
     private final String name;
     private final BridgeMode mode;
@@ -90,6 +95,8 @@ public final class LoopBridge implements AutoCloseable {
     final CallRunner runner;
     private volatile boolean closed;
     private final AtomicBoolean leftoversWarned = new AtomicBoolean();
+    /** Who hears of every call's end; replaced whole (copy on write), so a call reads it once. */
+    private final AtomicReference<CallListener[]> listeners = new AtomicReference<>(NO_LISTENERS);
 
     private LoopBridge(Builder b) {
         this.mode = b.mode != null ? b.mode : DEFAULT_MODE;
@@ -202,6 +209,34 @@ public final class LoopBridge implements AutoCloseable {
     }
 
     /**
+     * Why the {@link BridgeMode#SHARED} loop died, while no call has started its replacement yet (the
+     * next call does); empty while the loop is alive, before the first call, and always in the per-call
+     * modes, whose loops live for one call. A health check reads it. Any thread.
+     */
+    public Optional<Throwable> deadLoopCause() {
+        return Optional.ofNullable(runner.deadLoopCause());
+    }
+
+    /**
+     * Tells {@code listener} of every admitted call's end from now on (see {@link CallListener} for
+     * the thread it runs on); closing the returned handle stops that. Any thread; a listener added
+     * while a call ends may or may not hear of that call.
+     */
+    public CallListener.Registration addCallListener(CallListener listener) {
+        Checks.notNull(listener, "listener");
+        listeners.updateAndGet(current -> {
+            CallListener[] more = Arrays.copyOf(current, current.length + 1);
+            more[current.length] = listener;
+            return more;
+        });
+        return () -> listeners.updateAndGet(current -> {
+            List<CallListener> fewer = new ArrayList<>(Arrays.asList(current));
+            fewer.remove(listener);
+            return fewer.toArray(NO_LISTENERS);
+        });
+    }
+
+    /**
      * Cancels pending calls (their callers get {@link CancellationException}, PER_CALL {@code run}s on
      * their callers' own threads included) and the tasks left on the shared loop, whose cancellation
      * handlers get up to 100 ms on their loop as PER_CALL leftovers do (at most half the close grace);
@@ -260,6 +295,22 @@ public final class LoopBridge implements AutoCloseable {
         counters.timeouts.increment();
         return new LoopTimeoutException("call of bridge '" + name + "' (" + mode + ") has a spent budget: timeout "
                 + timeout + " (expected > 0); the body was not started", timeout);
+    }
+
+    /** Tells the listeners that a call admitted at {@code admittedAt} (System.nanoTime) ended; costs one read without any. */
+    void callEnded(CallOutcome outcome, long admittedAt) {
+        CallListener[] current = listeners.get();
+        if (current.length == 0) {
+            return;
+        }
+        long duration = System.nanoTime() - admittedAt;
+        for (CallListener listener : current) {
+            try {
+                listener.callEnded(this, outcome, duration);
+            } catch (RuntimeException e) {
+                log.warn("bridge '{}': call listener {} failed; the call's outcome is unchanged", name, listener, e);
+            }
+        }
     }
 
     IllegalStateException closedException() {
@@ -387,6 +438,17 @@ public final class LoopBridge implements AutoCloseable {
          *     on SHARED (one loop thread), {@code watchdogThreshold} on a per-call mode (no long-lived loop)
          */
         public LoopBridge build() {
+            validate();
+            return new LoopBridge(this);
+        }
+
+        /**
+         * Checks what {@link #build()} checks, without building (for a configuration layer that reports
+         * which setting is wrong before any bridge starts).
+         *
+         * @throws IllegalStateException as {@link #build()}
+         */
+        public void validate() {
             BridgeMode m = mode != null ? mode : DEFAULT_MODE;
             if (m == BridgeMode.SHARED && poolSize != null) {
                 throw unused("poolSize", poolSize, m, "a SHARED bridge runs every call on its one loop thread; remove"
@@ -396,7 +458,6 @@ public final class LoopBridge implements AutoCloseable {
                 throw unused("watchdogThreshold", watchdogThreshold, m, "the watchdog watches the long-lived loop of a"
                         + " SHARED bridge; remove watchdogThreshold, or choose SHARED");
             }
-            return new LoopBridge(this);
         }
 
         private IllegalStateException unused(String option, Object value, BridgeMode m, String fix) {

@@ -107,6 +107,12 @@ final class SharedLoopRunner extends CallRunner {
         }
     }
 
+    @Override
+    Throwable deadLoopCause() {
+        Generation g = current;
+        return g == null || closing ? null : g.deathCause;
+    }
+
     private DefaultEventLoop currentLoop() {
         Generation g = current;
         return g == null ? null : g.loop;

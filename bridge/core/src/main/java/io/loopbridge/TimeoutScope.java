@@ -205,7 +205,8 @@ public final class TimeoutScope {
         }
         LoopFuture.cancelAwaited(cancel); // cancel the inner stage first, then report (as Python's wait_for)
         failing.completeExceptionally(new TimeoutException("timed out " + (after != null ? "after " + after
-                : "at deadline " + due + " ns (loop time)") + " on event loop '" + loop.name() + "'"));
+                : "at deadline " + due + " ns (loop time)") + (cancel instanceof Task<?> task ? " awaiting task '"
+                + task.name() + "'" : "") + " on event loop '" + loop.name() + "'"));
     }
 
     /** The result completed: the scope is over and its timer goes. On the completing thread. */

@@ -451,7 +451,7 @@ class FaultInjectionTest {
             Map<String, Integer> outcomes = closeRace(bridge, 4, fx.gate());
 
             assertThat(outcomes.keySet()).as("round " + round + ": " + outcomes)
-                    .isSubsetOf("value", "CancellationException", "IllegalStateException (closed)", "slowest call ms");
+                    .isSubsetOf("value", "BridgeClosedException", "IllegalStateException (closed)", "slowest call ms");
         }
     }
 

@@ -57,6 +57,22 @@ class SharedLoopRecoveryTest {
         };
     }
 
+    // ------------------------------------------------------------------ what a health check sees
+
+    @Test
+    void deadLoopCause_presentFromTheDeathUntilTheNextCallReplacesTheLoop() {
+        assertThat(bridge.deadLoopCause()).as("before the first call").isEmpty();
+        where();
+        assertThat(bridge.deadLoopCause()).as("alive").isEmpty();
+
+        catchThrowable(() -> bridge.run(stopsItsLoop()));
+
+        await().atMost(FAST).until(() -> bridge.deadLoopCause().isPresent());
+        assertThat(bridge.deadLoopCause().orElseThrow()).hasMessageContaining("runForever()");
+        where();
+        assertThat(bridge.deadLoopCause()).as("replaced").isEmpty();
+    }
+
     // ------------------------------------------------------------------ the loop is stopped by code on it
 
     @Test

@@ -44,4 +44,15 @@ class TaskMessagesTest {
         assertThatThrownBy(() -> bridge.run(l -> l.createFuture())).isInstanceOf(LoopTimeoutException.class)
                 .hasMessageContaining("timed out after PT0.05S; its task 'Task-").hasMessageContaining("' was cancelled");
     }
+
+    @Test
+    void aLoopTimeoutNamesTheTaskItCancelled() {
+        try (EventLoop loop = EventLoop.create()) {
+            assertThatThrownBy(() -> loop.runUntilComplete(l -> {
+                Task<Object> fetch = l.createTask("fetch-user", inner -> inner.createFuture());
+                return l.timeout(fetch, Duration.ofMillis(20));
+            })).hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class)
+                    .rootCause().hasMessageContaining("timed out after PT0.02S awaiting task 'fetch-user' on event loop '");
+        }
+    }
 }

@@ -62,6 +62,33 @@ class LoopBridgeMetricsTest {
         catchThrowable(() -> bridge.run(l -> CompletableFuture.completedFuture("over the bound")));
     }
 
+    // ------------------------------------------------------------------ the latency timer
+
+    @ParameterizedTest
+    @EnumSource(BridgeMode.class)
+    void latencyTimer_perOutcome_untilClosed(BridgeMode mode) {
+        LoopBridge bridge = fx.bridge(mode, b -> b.maxInFlight(1).timeout(TIMEOUT));
+        LoopBridgeMetrics metrics = new LoopBridgeMetrics(bridge);
+        metrics.bindTo(registry);
+
+        CompletableFuture<Object> gate = fx.gate();
+        mixedWorkload(bridge, gate);
+        metrics.close();
+        gate.complete("done"); // the call left in flight now succeeds, after close: not recorded
+        await().atMost(TIMEOUT).until(() -> bridge.stats().inFlight() == 0);
+
+        assertThat(latency(bridge, "success").count()).isEqualTo(1);
+        assertThat(latency(bridge, "failure").count()).isEqualTo(1);
+        assertThat(latency(bridge, "timeout").count()).isEqualTo(1);
+        assertThat(latency(bridge, "timeout").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(50);
+        assertThat(latency(bridge, "success").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(1);
+    }
+
+    private io.micrometer.core.instrument.Timer latency(LoopBridge bridge, String outcome) {
+        return registry.get(LoopBridgeMetrics.LATENCY).tags("bridge", bridge.name(), "mode", bridge.mode().name(),
+                "outcome", outcome).timer();
+    }
+
     // ------------------------------------------------------------------ the same numbers as stats()
 
     @ParameterizedTest

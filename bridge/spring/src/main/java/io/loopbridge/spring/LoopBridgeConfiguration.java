@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 
 /**
  * What {@link EnableLoopBridge} imports: the {@link LoopBridges} bean built from every
@@ -39,8 +40,12 @@ public class LoopBridgeConfiguration {
         return bridges;
     }
 
-    /** The default bridge; closed by {@link LoopBridges}, not by this bean definition. */
+    /**
+     * The default bridge, primary among the {@code LoopBridge} beans (so a plain {@code LoopBridge}
+     * parameter gets it); closed by {@link LoopBridges}, not by this bean definition.
+     */
     @Bean(destroyMethod = "")
+    @Primary
     public LoopBridge loopBridge(LoopBridges bridges) {
         return bridges.defaultBridge();
     }

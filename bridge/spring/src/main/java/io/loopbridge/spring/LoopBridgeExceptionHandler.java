@@ -1,12 +1,14 @@
 package io.loopbridge.spring;
 
 import io.loopbridge.AsyncExecutionException;
+import io.loopbridge.BridgeClosedException;
 import io.loopbridge.BridgeRejectedException;
 import io.loopbridge.LoopTerminatedException;
 import io.loopbridge.LoopTimeoutException;
 import io.loopbridge.NestedLoopException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -29,9 +31,15 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *   <tr><td>{@link LoopTimeoutException}</td><td>504</td><td>{@code timeoutMs}</td></tr>
  *   <tr><td>{@link BridgeRejectedException}</td><td>503 with {@code Retry-After}</td><td>{@code maxInFlight}</td></tr>
  *   <tr><td>{@link LoopTerminatedException}</td><td>503 with {@code Retry-After}</td><td>the loop died; the next call gets a new one</td></tr>
+ *   <tr><td>{@link BridgeClosedException}</td><td>503 with {@code Retry-After}</td><td>the bridge closed (shutdown) during the call</td></tr>
  *   <tr><td>{@link NestedLoopException}</td><td>500</td><td>the guard's message (thread, loop, fix)</td></tr>
- *   <tr><td>{@link AsyncExecutionException}</td><td>500</td><td>{@code causeType}: the checked exception's class</td></tr>
+ *   <tr><td>{@link AsyncExecutionException} of a {@link TimeoutException} (the body's own
+ *   {@code loop.timeout}, a deadline scope)</td><td>504</td><td>which stage timed out, on which loop</td></tr>
+ *   <tr><td>{@link AsyncExecutionException}, any other cause</td><td>500</td><td>{@code causeType}: the checked exception's class</td></tr>
  * </table>
+ *
+ * <p>The timeouts and the refusals are logged as one WARN line (they are the load or a downstream,
+ * not a bug here); the nested guard and other async failures at ERROR with their stack.
  *
  * <p>A response that is already committed cannot carry a problem any more: a stream ({@link LoopStreams})
  * whose call fails after its first bytes were sent, with a bridge timeout for example. Every handler
@@ -86,6 +94,17 @@ public class LoopBridgeExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter(e).toSeconds())).body(problem);
     }
 
+    /** 503 with {@code Retry-After}: the bridge was closed (the application is shutting down) while the call ran. */
+    @ExceptionHandler(BridgeClosedException.class)
+    public ResponseEntity<ProblemDetail> closed(BridgeClosedException e) {
+        rethrowIfCommitted(e);
+        log.warn("answering 503: {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "bridge-closed", "Bridge closed during the call",
+                e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter(e).toSeconds())).body(problem);
+    }
+
     /** 500 with the guard's message: code on a loop thread tried to block on a loop; it is a bug to fix. */
     @ExceptionHandler(NestedLoopException.class)
     public ResponseEntity<ProblemDetail> nested(NestedLoopException e) {
@@ -95,11 +114,21 @@ public class LoopBridgeExceptionHandler {
                 .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "nested-loop", "Nested event loop refused", e.getMessage()));
     }
 
-    /** 500 naming the checked exception that the async code failed with. */
+    /**
+     * 500 naming the checked exception that the async code failed with; 504 when that is a
+     * {@link TimeoutException}: a stage the body gave a timeout of its own (a downstream) did not answer
+     * in time, and the problem says which.
+     */
     @ExceptionHandler(AsyncExecutionException.class)
     public ResponseEntity<ProblemDetail> asyncFailure(AsyncExecutionException e) {
         rethrowIfCommitted(e);
         Throwable cause = e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof TimeoutException) {
+            log.warn("answering 504: {}", cause.getMessage());
+            ProblemDetail problem = problem(HttpStatus.GATEWAY_TIMEOUT, "stage-timeout", "Async stage timed out",
+                    "a stage of the async code timed out: " + cause.getMessage());
+            return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(problem);
+        }
         log.error("answering 500: async code failed", e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "async-failure", "Async code failed",
                 "async code failed with " + cause.getClass().getName() + ": " + cause.getMessage());

@@ -26,6 +26,8 @@ final class LoopBridgeMeterBinder implements SmartInitializingSingleton, Disposa
     private final ListableBeanFactory beans;
     /** The registries bound to; written at startup, read at close, both on the context's thread. */
     private final List<MeterRegistry> bound = new ArrayList<>();
+    /** One binder per bridge, whose latency listeners close() removes. */
+    private final List<LoopBridgeMetrics> metrics = new ArrayList<>();
 
     LoopBridgeMeterBinder(LoopBridges bridges, ListableBeanFactory beans) {
         this.bridges = bridges;
@@ -34,10 +36,9 @@ final class LoopBridgeMeterBinder implements SmartInitializingSingleton, Disposa
 
     @Override
     public void afterSingletonsInstantiated() {
+        bridges.all().forEach(bridge -> metrics.add(new LoopBridgeMetrics(bridge)));
         for (MeterRegistry registry : BeanFactoryUtils.beansOfTypeIncludingAncestors(beans, MeterRegistry.class).values()) {
-            for (LoopBridge bridge : bridges.all()) {
-                new LoopBridgeMetrics(bridge).bindTo(registry);
-            }
+            metrics.forEach(m -> m.bindTo(registry));
             bound.add(registry);
         }
     }
@@ -49,6 +50,8 @@ final class LoopBridgeMeterBinder implements SmartInitializingSingleton, Disposa
 
     @Override
     public void destroy() {
+        metrics.forEach(LoopBridgeMetrics::close);
+        metrics.clear();
         Set<String> names = bridges.all().stream().map(LoopBridge::name).collect(Collectors.toSet());
         for (MeterRegistry registry : bound) {
             List<Meter> ours = registry.getMeters().stream()

@@ -83,6 +83,24 @@ class LoopBridgeExceptionHandlerTest {
     }
 
     @Test
+    void aStageTimeoutOfTheBody_504NamingTheStage() throws Exception {
+        Map<String, Object> problem = problem(mvc.perform(get("/sync/stage-timeout")).andExpect(status().isGatewayTimeout()));
+
+        assertThat(problem).containsEntry("type", "urn:loopbridge:problem:stage-timeout").containsEntry("status", 504);
+        assertThat(problem.get("detail")).asString().contains("timed out after PT0.02S awaiting task 'fetch-user'",
+                "on event loop 'patient-shared-");
+    }
+
+    @Test
+    void aBridgeClosedDuringTheCall_503WithRetryAfter() throws Exception {
+        Map<String, Object> problem = problem(mvc.perform(get("/sync/closed"))
+                .andExpect(status().isServiceUnavailable()).andExpect(header().string("Retry-After", "1")));
+
+        assertThat(problem).containsEntry("type", "urn:loopbridge:problem:bridge-closed");
+        assertThat(problem.get("detail")).asString().contains("bridge 'closing' (SHARED) was closed while the call was in flight");
+    }
+
+    @Test
     void loopTimeout_ofAReturnedFuture_504AfterTheAsyncDispatch() throws Exception {
         MvcResult started = mvc.perform(get("/async/timeout")).andExpect(request().asyncStarted()).andReturn();
 

@@ -120,6 +120,24 @@ class TestWebApp implements LoopBridgeConfigurer {
                     shortBridge.run(inner -> CompletableFuture.completedFuture("never"))));
         }
 
+        /** The body's own deadline on a downstream expires: a 504 naming the stage, not a 500. */
+        @GetMapping("/sync/stage-timeout")
+        String stageTimeout() {
+            return patient.run(loop -> loop.timeout(loop.createTask("fetch-user", l -> l.createFuture()),
+                    Duration.ofMillis(20)).thenApply(v -> "never"));
+        }
+
+        /** A bridge closed while its call runs (an application shutting down): 503, retry elsewhere. */
+        @GetMapping("/sync/closed")
+        String closed() {
+            try (LoopBridge closing = LoopBridge.builder().name("closing").mode(BridgeMode.SHARED).build()) {
+                return closing.run(loop -> {
+                    loop.callSoon(closing::close);
+                    return loop.createFuture();
+                });
+            }
+        }
+
         @GetMapping("/sync/checked")
         String checked() {
             return shortBridge.run(loop -> {
