@@ -3,10 +3,12 @@ package io.loopbridge.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
 import io.loopbridge.LoopBridge;
 import io.loopbridge.spring.LoopBridges;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +43,15 @@ class BootWebAppTest {
     @BeforeEach
     void setUp() {
         http = new BootHttp(port);
+    }
+
+    /** A value of a JSON answer (JsonPath comes with spring-boot-starter-test on every line). */
+    private static Object json(HttpResponse<String> answer, String path) {
+        return JsonPath.read(answer.body(), path);
+    }
+
+    private static <T> T json(HttpResponse<String> answer, String path, Class<T> type) {
+        return type.cast(JsonPath.read(answer.body(), path));
     }
 
     @Test
@@ -115,8 +126,9 @@ class BootWebAppTest {
         HttpResponse<String> health = http.get("/actuator/health");
 
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"loopbridge\":{\"status\":\"UP\"", "\"api\":{\"mode\":\"SHARED\"",
-                "\"reports\":{\"mode\":\"PER_CALL_POOLED\"");
+        assertThat(json(health, "$.components.loopbridge.status")).isEqualTo("UP");
+        assertThat(json(health, "$.components.loopbridge.details.api.mode")).isEqualTo("SHARED");
+        assertThat(json(health, "$.components.loopbridge.details.reports.mode")).isEqualTo("PER_CALL_POOLED");
     }
 
     @Test
@@ -126,7 +138,11 @@ class BootWebAppTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> health = http.get("/actuator/health");
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).contains("\"loopbridge\":{\"status\":\"DOWN\"", "the shared loop thread died");
+            assertThat(json(health, "$.components.loopbridge.status")).isEqualTo("DOWN");
+            assertThat(json(health, "$.components.loopbridge.details.fragile.status")).isEqualTo("DOWN");
+            assertThat(json(health, "$.components.loopbridge.details.fragile.problem")).asString()
+                    .contains("the shared loop thread died");
+            assertThat(json(health, "$.components.loopbridge.details.api.status")).isEqualTo("UP");
         });
 
         assertThat(http.get("/revive").body()).isEqualTo("alive");
@@ -140,8 +156,12 @@ class BootWebAppTest {
         HttpResponse<String> endpoint = http.get("/actuator/loopbridge");
 
         assertThat(endpoint.statusCode()).isEqualTo(200);
-        assertThat(endpoint.body()).contains("\"defaultBridge\":\"api\"", "\"api\":{\"mode\":\"SHARED\",\"timeoutMs\":2000,"
-                + "\"maxInFlight\":64", "\"reports\":{\"mode\":\"PER_CALL_POOLED\"", "\"successes\":");
+        assertThat(json(endpoint, "$.defaultBridge")).isEqualTo("api");
+        assertThat(json(endpoint, "$.bridges.api.mode")).isEqualTo("SHARED");
+        assertThat(json(endpoint, "$.bridges.api.timeoutMs")).isEqualTo(2000);
+        assertThat(json(endpoint, "$.bridges.api.maxInFlight")).isEqualTo(64);
+        assertThat(json(endpoint, "$.bridges.reports.mode")).isEqualTo("PER_CALL_POOLED");
+        assertThat(((Number) json(endpoint, "$.bridges.api.stats.successes")).longValue()).isPositive();
     }
 
     @Test
@@ -152,8 +172,11 @@ class BootWebAppTest {
         HttpResponse<String> latency = http.get("/actuator/metrics/loopbridge.call.latency?tag=bridge:api");
 
         assertThat(calls.statusCode()).isEqualTo(200);
-        assertThat(calls.body()).contains("\"name\":\"loopbridge.calls\"", "\"COUNT\"");
+        assertThat(((Number) json(calls, "$.measurements[?(@.statistic == 'COUNT')].value", List.class).get(0))
+                .doubleValue()).isPositive();
         assertThat(latency.statusCode()).isEqualTo(200);
-        assertThat(latency.body()).contains("\"name\":\"loopbridge.call.latency\"", "\"TOTAL_TIME\"", "\"outcome\"");
+        assertThat(json(latency, "$.availableTags[*].tag", List.class)).contains("outcome", "mode");
+        assertThat(((Number) json(latency, "$.measurements[?(@.statistic == 'TOTAL_TIME')].value", List.class).get(0))
+                .doubleValue()).isPositive();
     }
 }
