@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,11 @@ public final class LoopBridges implements AutoCloseable {
                     + "): declare it in a LoopBridgeConfigurer with bridges.bridge(\"" + name + "\")");
         }
         return bridge;
+    }
+
+    /** The bridge named {@code name}, or empty (a name from a request, say, answered 404 when unknown). */
+    public Optional<LoopBridge> find(String name) {
+        return Optional.ofNullable(byName.get(Objects.requireNonNull(name, "name must not be null")));
     }
 
     /** The bridge also exposed as the context's {@code LoopBridge} bean. */

@@ -131,6 +131,8 @@ class LoopBridgeConfigurationTest {
 
             assertThatThrownBy(() -> bridges.get("nope")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no bridge named 'nope' (declared: [api, reports])");
+            assertThat(bridges.find("nope")).isEmpty();
+            assertThat(bridges.find("api")).containsSame(bridges.get("api"));
         }
     }
 
