@@ -38,8 +38,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *   <tr><td>{@link AsyncExecutionException}, any other cause</td><td>500</td><td>{@code causeType}: the checked exception's class</td></tr>
  * </table>
  *
- * <p>The timeouts and the refusals are logged as one WARN line (they are the load or a downstream,
- * not a bug here); the nested guard and other async failures at ERROR with their stack.
+ * <p>The bridge's own timeouts and refusals are not logged (they are load, and counted in the
+ * bridge's stats); a stage timeout, a dead loop or a closed bridge is one WARN line; the nested
+ * guard and other async failures are logged at ERROR with their stack.
  *
  * <p>A response that is already committed cannot carry a problem any more: a stream ({@link LoopStreams})
  * whose call fails after its first bytes were sent, with a bridge timeout for example. Every handler
