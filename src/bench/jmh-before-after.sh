@@ -6,6 +6,7 @@
 #
 #   src/bench/jmh-before-after.sh 7b7b832                       # the selection below, 3 rounds
 #   ROUNDS=2 src/bench/jmh-before-after.sh 7b7b832 'PrimitivesBenchmark.queue'
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java src/bench/jmh-before-after.sh HEAD VirtualThreadBenchmark
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BEFORE=${1:?usage: $0 GIT_REF [JMH benchmark regex]}
@@ -25,7 +26,7 @@ for round in $(seq "$ROUNDS"); do
     for jar in before after; do
         echo "$(date +%T) round $round: $jar" >&2
         # shellcheck disable=SC2086 # SETTINGS is a list of words on purpose
-        java -jar "$OUT/$jar.jar" "$SELECTION" $SETTINGS -rf json -rff "$OUT/r$round-$jar.json" >"$OUT/r$round-$jar.log" 2>&1
+        "${JAVA:-java}" -jar "$OUT/$jar.jar" "$SELECTION" $SETTINGS -rf json -rff "$OUT/r$round-$jar.json" >"$OUT/r$round-$jar.log" 2>&1
     done
 done
 

@@ -5,6 +5,8 @@
  */
 module io.loopbridge {
     requires org.slf4j;
+    // the JFR events io.loopbridge.Call, SlowCallback and LoopLag
+    requires jdk.jfr;
     // optional: the caller's Micrometer context-propagation thread-locals follow it onto the loop
     requires static context.propagation;
 

@@ -46,6 +46,11 @@ final class BridgeCall<T> implements Runnable {
     private final long admittedAt = System.nanoTime();
     /** What the caller waits for; cancelling it cancels the call. */
     final CallFuture<T> future = new CallFuture<>(this);
+    /**
+     * The thread the body started on, for the JFR event: written on that thread as it starts, read when
+     * the call ends (a plain field: a racy read only loses the thread's name, never the outcome).
+     */
+    private Thread ranOn;
     /** The task running the body, once created. */
     private volatile Task<T> task;
     @SuppressWarnings("unused") // accessed through FINISHED
@@ -61,6 +66,7 @@ final class BridgeCall<T> implements Runnable {
 
     /** The body as a loop other than the caller's runs it: records the admission-to-start lag first. */
     CompletionStage<T> startLagged(EventLoop loop) throws Exception {
+        ranOn = Thread.currentThread();
         bridge.counters.recordLag(System.nanoTime() - admittedAt);
         return body.call(loop);
     }
@@ -81,6 +87,7 @@ final class BridgeCall<T> implements Runnable {
         if (finished) {
             return; // timed out or cancelled while it waited for a worker
         }
+        ranOn = Thread.currentThread();
         DefaultEventLoop loop = new DefaultEventLoop(bridge.callLoopName, LoopClock.system());
         bridge.counters.loopsCreated.increment();
         T value = null;
@@ -151,14 +158,14 @@ final class BridgeCall<T> implements Runnable {
         bridge.counters.inFlight.decrementAndGet();
         if (failure == null) {
             bridge.counters.successes.increment();
-            bridge.callEnded(CallOutcome.SUCCESS, admittedAt);
+            bridge.callEnded(CallOutcome.SUCCESS, admittedAt, ranOn);
             future.complete(value);
             return true;
         }
         Throwable cause = explain(Failures.unwrap(failure));
         CallOutcome outcome = outcomeOf(cause);
         (outcome == CallOutcome.TIMEOUT ? bridge.counters.timeouts : bridge.counters.failures).increment();
-        bridge.callEnded(outcome, admittedAt);
+        bridge.callEnded(outcome, admittedAt, ranOn);
         future.completeExceptionally(cause);
         return true;
     }

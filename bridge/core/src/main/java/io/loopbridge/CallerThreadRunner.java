@@ -1,13 +1,7 @@
 package io.loopbridge;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link BridgeMode#PER_CALL}: {@code run} creates, runs and closes a fresh loop on the caller's own
@@ -18,38 +12,32 @@ import java.util.concurrent.atomic.AtomicReference;
  * the closing thread cancels the runs in progress on their callers' threads.
  */
 final class CallerThreadRunner extends WorkerPoolRunner {
-    /**
-     * Each caller thread's slot, holding its {@code run} in progress (null between runs), for close()
-     * to cancel. A slot lives in its thread's thread-local map and is held here weakly: it goes with its
-     * thread. A JDK type, so an idle slot pins none of the web app's classes to a container thread. A
-     * thread's first run makes its slot (a lock, a weak-map entry): with a new thread per request
-     * (virtual threads, say) every run pays that.
-     */
-    private final Set<AtomicReference<BridgeCall<?>>> callerSlots = Collections.newSetFromMap(new WeakHashMap<>());
-    private final ThreadLocal<AtomicReference<BridgeCall<?>>> callerSlot = ThreadLocal.withInitial(this::newCallerSlot);
+    /** The runs in progress, for close() to cancel: claimed and released per run, nothing kept per thread. */
+    private final RunSlots runs;
 
     CallerThreadRunner(LoopBridge bridge, Integer poolSize) {
         super(bridge, poolSize);
+        this.runs = new RunSlots(bridge.maxInFlight());
     }
 
     /**
-     * Runs the call on a fresh loop on this thread, in the thread's slot for close() to cancel (a thread
-     * runs one at a time: a nested run is refused). The slot is written first, then {@code closed} read;
-     * close() writes {@code closed} first, then reads the slots: a close() that began meanwhile either
-     * finds the call or is seen here. Its body starts on this thread, so no loop lag is recorded.
+     * Runs the call on a fresh loop on this thread, in a slot for close() to cancel. The slot is written
+     * first, then {@code closed} read; close() writes {@code closed} first, then reads the slots: a
+     * close() that began meanwhile either finds the call or is seen here. Its body starts on this
+     * thread, so no loop lag is recorded. No lock and no thread-local on this path: a new (virtual)
+     * thread per call costs what a reused one does.
      */
     @Override
     <T> T run(AsyncCallable<T> body, Duration timeout) {
         BridgeCall<T> call = new BridgeCall<>(bridge, this, body, null, timeout);
-        AtomicReference<BridgeCall<?>> slot = callerSlot.get();
-        BridgeCall<?> previous = slot.getAndSet(call);
+        int slot = runs.claim(call);
         try {
             if (bridge.isClosed()) {
                 call.cancel(new CancellationException("bridge '" + bridge.name() + "' was closed as the call started"));
             }
             call.runOnFreshLoop(body, task -> startTimed(call, task)); // returns at once if cancelled
         } finally {
-            slot.set(previous);
+            runs.release(slot, call);
         }
         return call.valueOrThrow(false);
     }
@@ -63,25 +51,7 @@ final class CallerThreadRunner extends WorkerPoolRunner {
     /** Cancels the runs in progress on their callers' threads (each then ends there), then the workers. */
     @Override
     void close(Duration grace) throws InterruptedException {
-        List<AtomicReference<BridgeCall<?>>> slots;
-        synchronized (callerSlots) {
-            slots = new ArrayList<>(callerSlots);
-        }
-        for (AtomicReference<BridgeCall<?>> slot : slots) {
-            BridgeCall<?> call = slot.get();
-            if (call != null) {
-                call.cancel(new CancellationException("bridge '" + bridge.name() + "' was closed"));
-            }
-        }
+        runs.forEach(call -> call.cancel(new CancellationException("bridge '" + bridge.name() + "' was closed")));
         super.close(grace);
-    }
-
-    /** The calling thread's slot, made on its first run. */
-    private AtomicReference<BridgeCall<?>> newCallerSlot() {
-        AtomicReference<BridgeCall<?>> slot = new AtomicReference<>();
-        synchronized (callerSlots) {
-            callerSlots.add(slot);
-        }
-        return slot;
     }
 }

@@ -5,6 +5,7 @@ import io.loopbridge.internal.Checks;
 import io.loopbridge.internal.Failures;
 import io.loopbridge.internal.MpscQueue;
 import io.loopbridge.internal.ReadyQueue;
+import io.loopbridge.internal.SlowCallbackEvent;
 import io.loopbridge.internal.TimerHeap;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -501,6 +502,7 @@ final class DefaultEventLoop implements EventLoop {
 
     /** Debug mode's report of a slow callback (apart, so BlockHound lets its logging block). Loop thread. */
     private void warnSlowCallback(Runnable callback, long tookNanos) {
+        SlowCallbackEvent.emit(name(), String.valueOf(callback), tookNanos, null);
         log.warn("event loop '{}': callback {} took {} ms (slow-callback threshold {} ms): it held the loop thread,"
                 + " delaying every other callback", name(), callback, tookNanos / 1_000_000, slowCallbackNanos / 1_000_000);
     }

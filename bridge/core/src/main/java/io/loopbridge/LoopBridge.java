@@ -1,5 +1,6 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.CallEvent;
 import io.loopbridge.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -297,8 +298,13 @@ public final class LoopBridge implements AutoCloseable {
                 + timeout + " (expected > 0); the body was not started", timeout);
     }
 
-    /** Tells the listeners that a call admitted at {@code admittedAt} (System.nanoTime) ended; costs one read without any. */
-    void callEnded(CallOutcome outcome, long admittedAt) {
+    /**
+     * Records that a call admitted at {@code admittedAt} (System.nanoTime), whose body ran on
+     * {@code ranOn}, ended: the JFR event {@code io.loopbridge.Call} when a recording enables it, then
+     * the listeners. Without either it costs two reads.
+     */
+    void callEnded(CallOutcome outcome, long admittedAt, Thread ranOn) {
+        CallEvent.emit(name, mode.name(), outcome.name(), admittedAt, ranOn);
         CallListener[] current = listeners.get();
         if (current.length == 0) {
             return;

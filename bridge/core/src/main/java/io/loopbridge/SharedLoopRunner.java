@@ -94,6 +94,9 @@ final class SharedLoopRunner extends CallRunner {
                 if (closing) {
                     throw bridge.closedException();
                 }
+                if (generations == 0) {
+                    LoopLagEvents.watch(bridge); // from the first call on: the bridge is fully built
+                }
                 DefaultEventLoop loop = new DefaultEventLoop(bridge.name() + "-shared-" + ++generations,
                         LoopClock.system());
                 loop.setWatched(true);
@@ -155,6 +158,7 @@ final class SharedLoopRunner extends CallRunner {
         handlerGrace = half.compareTo(LoopManager.LEFTOVER_GRACE) < 0 ? half : LoopManager.LEFTOVER_GRACE;
         closing = true;
         watchdog.cancel();
+        LoopLagEvents.unwatch(bridge);
         Generation g;
         synchronized (this) {
             g = current;

@@ -1,5 +1,6 @@
 package io.loopbridge;
 
+import io.loopbridge.internal.SlowCallbackEvent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +45,12 @@ final class Watchdog {
             if (held >= thresholdNanos) {
                 lastReported[0] = since;
                 Thread owner = l.owner();
+                String stack = stackOf(owner);
+                SlowCallbackEvent.emit(l.name(), "(still running)", held, stack);
                 log.warn("bridge '{}': a callback has held shared loop '{}' for {} ms (watchdog threshold {} ms); every"
                         + " other call of this bridge waits meanwhile. Move blocking work to loop.runInExecutor(...)."
                         + " Loop thread '{}' is at:{}", bridge, l.name(), held / 1_000_000, threshold.toMillis(),
-                        DefaultEventLoop.threadName(owner), stackOf(owner));
+                        DefaultEventLoop.threadName(owner), stack);
             }
         };
         return new Registration(LibraryTimer.TIMER.scheduleAtFixedRate(check, period, period, TimeUnit.NANOSECONDS));

@@ -304,33 +304,36 @@ class BridgeCloseTest {
                 .toArray(CompletableFuture[]::new))).succeedsWithin(PROMPTLY);
     }
 
-    /** What lets close() find PER_CALL runs does not outlive their threads (a container's threads come and go). */
+    /**
+     * What lets close() find PER_CALL runs lasts as long as each run, not as its thread: nothing is kept
+     * per thread (a container's threads come and go, virtual ones one per request).
+     */
     @Test
-    void perCallRuns_ofThreadsThatEnded_leaveNothingBehind() throws InterruptedException {
+    void perCallRuns_areHeldWhileTheyRunOnly_notByTheirThreads() {
         LoopBridge bridge = bridge(BridgeMode.PER_CALL);
+        CompletableFuture<Void> gate = fx.gate();
         CountDownLatch ran = new CountDownLatch(20);
         CountDownLatch end = fx.latch();
         List<BridgeCaller<Void>> callers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            callers.add(BridgeCaller.start("short-lived-caller-" + i, () -> {
-                bridge.run(l -> l.sleep(Duration.ZERO));
+            callers.add(BridgeCaller.start("caller-" + i, () -> {
+                bridge.run(l -> l.await(gate));
                 ran.countDown();
                 BridgeFixture.hold(end);
                 return null;
             }));
         }
+        await().atMost(TIMEOUT).until(() -> bridge.stats().inFlight() == 20);
+        assertThat(Internals.runsInProgress(bridge)).as("runs in progress").isEqualTo(20);
+
+        gate.complete(null);
         BridgeFixture.awaitLatch(ran);
-        assertThat(Internals.callerSlots(bridge)).as("slots while their threads live").isEqualTo(20);
+
+        assertThat(Internals.runsInProgress(bridge)).as("their threads live on, their runs ended").isZero();
         end.countDown();
         for (BridgeCaller<Void> caller : callers) {
             assertThat(caller.outcome).succeedsWithin(PROMPTLY);
-            caller.thread.join(TIMEOUT.toMillis());
         }
-
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            System.gc();
-            assertThat(Internals.callerSlots(bridge)).isZero();
-        });
     }
 
     /**

@@ -2,7 +2,6 @@ package io.loopbridge;
 
 import io.loopbridge.internal.TimerHeap;
 import java.lang.reflect.Field;
-import java.util.Set;
 
 /** Reflective access to internals the contract makes claims about (the timer heap, the callers' slots). */
 final class Internals {
@@ -22,12 +21,12 @@ final class Internals {
         return ((Object[]) read(timerHeap(loop), TimerHeap.class, "nodes")).length;
     }
 
-    /** How many caller threads' slots a PER_CALL bridge holds (dropping those of threads that ended). */
-    static int callerSlots(LoopBridge bridge) {
-        Set<?> slots = (Set<?>) read(bridge.runner, CallerThreadRunner.class, "callerSlots");
-        synchronized (slots) {
-            return slots.size();
-        }
+    /** How many runs in progress a PER_CALL bridge holds for close() to find. */
+    static int runsInProgress(LoopBridge bridge) {
+        RunSlots runs = (RunSlots) read(bridge.runner, CallerThreadRunner.class, "runs");
+        int[] count = {0};
+        runs.forEach(call -> count[0]++);
+        return count[0];
     }
 
     private static Object read(Object target, Class<?> type, String field) {
