@@ -230,11 +230,16 @@ public final class LoopBridge implements AutoCloseable {
             more[current.length] = listener;
             return more;
         });
-        return () -> listeners.updateAndGet(current -> {
-            List<CallListener> fewer = new ArrayList<>(Arrays.asList(current));
-            fewer.remove(listener);
-            return fewer.toArray(NO_LISTENERS);
-        });
+        AtomicBoolean removed = new AtomicBoolean();
+        return () -> {
+            if (removed.compareAndSet(false, true)) { // idempotent: a second close removes no other registration
+                listeners.updateAndGet(current -> {
+                    List<CallListener> fewer = new ArrayList<>(Arrays.asList(current));
+                    fewer.remove(listener);
+                    return fewer.toArray(NO_LISTENERS);
+                });
+            }
+        };
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * slots, one claimed by compare-and-set per call from a random start and cleared at its end. No lock,
  * no thread-local, no per-thread entry, so a caller on a new virtual thread per call pays two CAS
  * and pins nothing. The array has a slot per admitted call ({@code maxInFlight}) up to
- * {@link #MAX_SLOTS}; beyond that (more calls at once than slots) a call waits in a lock-free overflow
- * queue instead.
+ * {@link #MAX_SLOTS}; beyond that (more calls at once than slots) a call is registered in a
+ * lock-free overflow queue instead.
  *
  * <p>Threads: {@link #claim} and {@link #release} on each caller's thread, concurrently;
  * {@link #forEach} on the closing thread. A slot is written (volatile) before the caller reads

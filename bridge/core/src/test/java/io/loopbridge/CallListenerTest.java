@@ -76,6 +76,7 @@ class CallListenerTest {
         bridge.run(l -> CompletableFuture.completedFuture(1));
 
         handle.close();
+        handle.close(); // idempotent
         bridge.run(l -> CompletableFuture.completedFuture(2));
 
         assertThat(heard).hasSize(1);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What an {@code aggregate} call fans out to, from its parameters (bounds in the README):
+ * What an {@code aggregate} call fans out to, from its parameters (bounds in {@link ScenarioCatalog}):
  * {@code ids} (1 to 20 distinct ids in [1, 1000], default 1,2,3), {@code timeoutMs} per downstream call
  * ([1, 10000], default 1000), {@code delayMs} of the downstream ([0, 10000], default 50), {@code fail}
  * (ids whose downstream answers 500) and {@code slow} (ids whose downstream answers after
@@ -13,11 +13,11 @@ import java.util.List;
 record AggregatePlan(List<Integer> ids, Duration timeout, int delayMs, List<Integer> fail, List<Integer> slow) {
 
     static AggregatePlan from(Params params) {
-        List<Integer> ids = params.ids("ids", "1,2,3", 1, Params.MAX_IDS);
-        int timeoutMs = params.intIn("timeoutMs", 1000, 1, 10_000);
-        int delayMs = params.intIn("delayMs", 50, 0, 10_000);
-        List<Integer> fail = params.ids("fail", "", 0, Params.MAX_IDS);
-        List<Integer> slow = params.ids("slow", "", 0, Params.MAX_IDS);
+        List<Integer> ids = params.ids("ids");
+        int timeoutMs = params.integer("timeoutMs");
+        int delayMs = params.integer("delayMs");
+        List<Integer> fail = params.ids("fail");
+        List<Integer> slow = params.ids("slow");
         return new AggregatePlan(ids, Duration.ofMillis(timeoutMs), delayMs, fail, slow);
     }
 

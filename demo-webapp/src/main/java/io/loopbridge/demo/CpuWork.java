@@ -20,7 +20,7 @@ final class CpuWork {
     private CpuWork() {}
 
     static int rounds(Params params) {
-        return params.intIn("rounds", DEFAULT_ROUNDS, 1, MAX_ROUNDS);
+        return params.integer("rounds");
     }
 
     static Hashed hash(String mode, int rounds) {

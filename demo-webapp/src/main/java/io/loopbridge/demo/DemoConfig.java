@@ -74,7 +74,7 @@ public class DemoConfig implements LoopBridgeConfigurer, WebMvcConfigurer {
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
-        registry.addResourceHandler("/index.html", "/app.js", "/app.css").addResourceLocations("/");
+        registry.addResourceHandler("/index.html", "/app.js", "/app.css", "/favicon.svg", "/favicon.ico").addResourceLocations("/");
     }
 
     @Override

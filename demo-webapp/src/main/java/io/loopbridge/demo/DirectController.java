@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.MultiValueMap;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,26 +39,27 @@ final class DirectController {
     }
 
     @GetMapping("/hello")
-    Hello hello() {
+    Hello hello(@RequestParam MultiValueMap<String, String> params) {
+        Params.of("hello", params); // takes none: refuses any
         return new Hello(MODE, "hello", Scenarios.thread());
     }
 
     @GetMapping("/sleep")
-    Slept sleep(@RequestParam Map<String, String> params) {
-        int ms = new Params(params).intIn("ms", 100, 0, 10_000);
+    Slept sleep(@RequestParam MultiValueMap<String, String> params) {
+        int ms = Params.of("sleep", params).integer("ms");
         long start = System.nanoTime();
         timer.delay(Duration.ofMillis(ms)).join();
         return new Slept(MODE, ms, Results.millisSince(start), Scenarios.thread());
     }
 
     @GetMapping("/cpu")
-    CpuWork.Hashed cpu(@RequestParam Map<String, String> params) {
-        return CpuWork.hash(MODE, CpuWork.rounds(new Params(params)));
+    CpuWork.Hashed cpu(@RequestParam MultiValueMap<String, String> params) {
+        return CpuWork.hash(MODE, CpuWork.rounds(Params.of("cpu", params)));
     }
 
     @GetMapping("/aggregate")
-    Aggregate aggregate(@RequestParam Map<String, String> params, HttpServletRequest request) {
-        AggregatePlan plan = AggregatePlan.from(new Params(params));
+    Aggregate aggregate(@RequestParam MultiValueMap<String, String> params, HttpServletRequest request) {
+        AggregatePlan plan = AggregatePlan.from(Params.of("aggregate", params));
         URI base = ScenarioController.downstreamBase(request);
         long start = System.nanoTime();
         List<CompletableFuture<Outcome<DownstreamClient.User>>> calls = new ArrayList<>(plan.ids().size());

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.util.MultiValueMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.http.MediaType;
@@ -45,21 +46,21 @@ final class ScenarioController {
     }
 
     @GetMapping("/{scenario}")
-    Object run(@PathVariable String mode, @PathVariable String scenario, @RequestParam Map<String, String> params,
-            HttpServletRequest request) {
-        Scenarios.Call call = call(mode, params, request);
+    Object run(@PathVariable String mode, @PathVariable String scenario,
+            @RequestParam MultiValueMap<String, String> params, HttpServletRequest request) {
+        Scenarios.Call call = call(mode, scenarios.known(scenario), params, request);
         return call.bridge().run(scenarios.prepare(scenario, call));
     }
 
     @GetMapping("/async/{scenario}")
     CompletableFuture<Object> submit(@PathVariable String mode, @PathVariable String scenario,
-            @RequestParam Map<String, String> params, HttpServletRequest request) {
-        Scenarios.Call call = call(mode, params, request);
+            @RequestParam MultiValueMap<String, String> params, HttpServletRequest request) {
+        Scenarios.Call call = call(mode, scenarios.known(scenario), params, request);
         return call.bridge().submit(scenarios.prepare(scenario, call));
     }
 
     /**
-     * {@code n} "tick" events ([1, 1000], default 10) {@code intervalMs} apart ([0, 10000], default 100),
+     * {@code n} "tick" events {@code intervalMs} apart (bounds in {@link ScenarioCatalog}),
      * then one "done" event. The stream is one bridge call, so it must end well within the bridge's
      * timeout: {@code n * (intervalMs + 1)} at most 3/4 of it. Each tick costs its interval plus up to
      * about a millisecond (the loop's timer, handing the event to the writer), and a quarter of the
@@ -67,10 +68,11 @@ final class ScenarioController {
      * has already answered 200: it cannot get a 504 any more, its response is cut short.)
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(@PathVariable String mode, @RequestParam Map<String, String> params, HttpServletRequest request) {
-        Scenarios.Call call = call(mode, params, request);
-        int n = call.params().intIn("n", 10, 1, 1000);
-        int intervalMs = call.params().intIn("intervalMs", 100, 0, 10_000);
+    SseEmitter stream(@PathVariable String mode, @RequestParam MultiValueMap<String, String> params,
+            HttpServletRequest request) {
+        Scenarios.Call call = call(mode, ScenarioCatalog.STREAM, params, request);
+        int n = call.params().integer("n");
+        int intervalMs = call.params().integer("intervalMs");
         long timeoutMs = call.bridge().timeout().toMillis();
         if ((long) n * (intervalMs + 1) > timeoutMs * 3 / 4) {
             throw new BadParameterException("n * (intervalMs + 1)", n + " * (" + intervalMs + " + 1)", "at most "
@@ -95,10 +97,11 @@ final class ScenarioController {
                 .thenCompose(v -> ticks(loop, queue, mode, i + 1, n, interval));
     }
 
-    private Scenarios.Call call(String mode, Map<String, String> params, HttpServletRequest request) {
+    private Scenarios.Call call(String mode, String endpoint, MultiValueMap<String, String> params,
+            HttpServletRequest request) {
         DemoMode demoMode = DemoMode.of(mode);
         LoopBridge bridge = bridges.get(demoMode.path);
-        return new Scenarios.Call(demoMode, bridge, new Params(params), downstreamBase(request));
+        return new Scenarios.Call(demoMode, bridge, Params.of(endpoint, params), downstreamBase(request));
     }
 
     /** This web app, reached the way this request reached it (a loopback address): the downstream's base URI. */

@@ -27,16 +27,11 @@ import org.springframework.web.ErrorResponseException;
  * the request thread (a 400 costs no bridge call) and returns the body that the bridge runs on its
  * loop. Threads: {@code prepare} on the request thread; the bodies on the bridge's loop thread.
  *
- * <table>
- *   <caption>Scenarios and their parameters (bounds are checked, 400 otherwise)</caption>
- *   <tr><td>hello</td><td>none: the bridge's overhead</td></tr>
- *   <tr><td>sleep</td><td>{@code ms} in [0, 10000], default 100: a loop timer</td></tr>
- *   <tr><td>aggregate</td><td>see {@link AggregatePlan}: concurrent HTTP calls, per-call timeout, partial failures</td></tr>
- *   <tr><td>limited</td><td>{@code n} tasks in [1, 1000] (20), {@code concurrency} in [1, 100] (4), {@code taskMs} in [0, 1000] (20)</td></tr>
- *   <tr><td>blocking</td><td>{@code ms} in [0, 10000], default 50: blocking work through runInExecutor</td></tr>
- *   <tr><td>nested</td><td>none: calls the bridge from its own loop, refused with 500</td></tr>
- *   <tr><td>cpu</td><td>{@code rounds} in [1, 10000], default 64: about 100 µs of hashing on the loop ({@link CpuWork})</td></tr>
- * </table>
+ * <p>The scenarios: hello (the bridge's overhead), sleep (a loop timer), aggregate (concurrent HTTP calls,
+ * per-call timeout, partial failures: {@link AggregatePlan}), limited (tasks under an AsyncSemaphore),
+ * blocking (blocking work through runInExecutor), nested (calls the bridge from its own loop, refused
+ * with 500) and cpu (hashing on the loop: {@link CpuWork}). Their parameters and bounds are in
+ * {@link ScenarioCatalog}, checked by {@link Params} (400 otherwise).
  */
 @Component
 final class Scenarios {
@@ -62,15 +57,19 @@ final class Scenarios {
         byName.put("cpu", this::cpu);
     }
 
-    /** The body of {@code scenario} for {@code call}; 404 for an unknown scenario, 400 for bad parameters. */
+    /** The body of {@code scenario} for {@code call}; 400 for bad parameters. */
     AsyncCallable<Object> prepare(String scenario, Call call) {
-        Scenario s = byName.get(scenario);
-        if (s == null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no scenario '" + scenario
-                    + "' (scenarios: " + byName.keySet() + ", and stream)");
+        return byName.get(known(scenario)).prepare(call);
+    }
+
+    /** {@code scenario} if there is one of that name; else 404 listing them. */
+    String known(String scenario) {
+        if (!byName.containsKey(scenario)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no scenario '"
+                    + BadParameterException.echo(scenario) + "' (scenarios: " + byName.keySet() + ", and stream)");
             throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
         }
-        return s.prepare(call);
+        return scenario;
     }
 
     /** CPU-bound work on the loop thread itself: in SHARED every caller queues behind it. */
@@ -84,7 +83,7 @@ final class Scenarios {
     }
 
     private AsyncCallable<Object> sleep(Call call) {
-        int ms = call.params().intIn("ms", 100, 0, 10_000);
+        int ms = call.params().integer("ms");
         return loop -> {
             long start = System.nanoTime();
             return loop.sleep(Duration.ofMillis(ms))
@@ -107,9 +106,9 @@ final class Scenarios {
     }
 
     private AsyncCallable<Object> limited(Call call) {
-        int n = call.params().intIn("n", 20, 1, 1000);
-        int concurrency = call.params().intIn("concurrency", 4, 1, 100);
-        Duration task = Duration.ofMillis(call.params().intIn("taskMs", 20, 0, 1000));
+        int n = call.params().integer("n");
+        int concurrency = call.params().integer("concurrency");
+        Duration task = Duration.ofMillis(call.params().integer("taskMs"));
         return loop -> {
             long start = System.nanoTime();
             AsyncSemaphore permits = new AsyncSemaphore(loop, concurrency);
@@ -130,7 +129,7 @@ final class Scenarios {
     }
 
     private AsyncCallable<Object> blocking(Call call) {
-        int ms = call.params().intIn("ms", 50, 0, 10_000);
+        int ms = call.params().integer("ms");
         return loop -> {
             String loopThread = thread();
             return loop.runInExecutor(() -> {

@@ -287,6 +287,21 @@ class DemoEndpointsIT {
         "api/direct/limited|scenario",
         "downstream/users/0|id",
         "downstream/users/1?fail=maybe|fail",
+        // strict (issue 15): ASCII digits only, no sign, no empty value, each parameter once, none unknown
+        "api/shared/sleep?ms=%D9%A1%D9%A2|ms",
+        "api/shared/sleep?ms=%EF%BC%91%EF%BC%92|ms",
+        "api/shared/sleep?ms=%2B5|ms",
+        "api/pooled/sleep?ms=|ms",
+        "api/per-call/sleep?ms=5&ms=6|ms",
+        "api/shared/stream?n=5&n=5|n",
+        "api/shared/aggregate?ids=1,%202|ids",
+        "api/shared/aggregate?ids=|ids",
+        "api/shared/sleep?mss=5|mss",
+        "api/shared/hello?x=1|x",
+        "api/direct/hello?x=1|x",
+        "api/direct/sleep?ms=%EF%BC%91|ms",
+        "downstream/users/%D9%A1|id",
+        "downstream/users/1?delay=5|delay",
     })
     void badParameter_400NamingItAndItsBounds(String caseText) {
         String[] parts = caseText.split("\\|");
@@ -296,6 +311,38 @@ class DemoEndpointsIT {
         assertThat(problem.get("param").asText()).isEqualTo(parts[1]);
         assertThat(problem.get("bounds").asText()).isNotBlank();
         assertThat(problem.get("detail").asText()).startsWith(parts[1] + ": ");
+    }
+
+    @Test
+    void unknownParameter_400NamingTheAcceptedOnes() {
+        JsonNode problem = problem("api/shared/aggregate?idz=1", 400);
+
+        assertThat(problem.get("bounds").asText()).isEqualTo("one of the parameters of aggregate: [ids, timeoutMs,"
+                + " delayMs, fail, slow]");
+        assertThat(problem("api/shared/hello?x=1", 400).get("bounds").asText()).isEqualTo("no parameter: hello takes none");
+    }
+
+    @Test
+    void aLongValue_isEchoedAsABoundedPrefix() {
+        JsonNode problem = problem("api/shared/sleep?ms=" + "7".repeat(5000), 400);
+
+        assertThat(problem.get("value").asText()).hasSize(BadParameterException.MAX_ECHO + " (5000 characters)".length() + 3)
+                .endsWith("... (5000 characters)");
+        assertThat(problem.get("detail").asText()).hasSizeLessThan(300);
+    }
+
+    @Test
+    void scenarios_listEveryEndpointsParametersFromWhereTheServerChecksThem() {
+        JsonNode catalog = ok("api/scenarios");
+
+        assertThat(catalog.fieldNames()).toIterable().containsExactly("hello", "sleep", "aggregate", "limited",
+                "blocking", "nested", "cpu", "stream", "users");
+        JsonNode rounds = catalog.get("cpu").get(0);
+        assertThat(rounds.get("name").asText()).isEqualTo("rounds");
+        assertThat(rounds.get("max").asInt()).isEqualTo(CpuWork.MAX_ROUNDS);
+        JsonNode ms = catalog.get("sleep").get(0);
+        problem("api/shared/sleep?ms=" + (ms.get("max").asInt() + 1), 400);
+        ok("api/shared/sleep?ms=" + ms.get("min").asInt());
     }
 
     @Test
@@ -362,7 +409,7 @@ class DemoEndpointsIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"|text/html|<title>loopbridge demo", "app.js|text/javascript|function burst(",
-        "app.css|text/css|font-family"})
+        "app.css|text/css|font-family", "favicon.svg|image/svg+xml|<svg"})
     void page_servedFromTheWar(String caseText) {
         String[] parts = caseText.split("\\|");
         HttpResponse<String> response = server.get(parts[0]);
@@ -371,6 +418,15 @@ class DemoEndpointsIT {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith(parts[1]));
         assertThat(response.body()).contains(parts[2]);
+    }
+
+    @Test
+    void favicon_servedSoBrowsersGetNo404() {
+        HttpResponse<byte[]> ico = server.getBytes("favicon.ico");
+
+        assertThat(ico.statusCode()).isEqualTo(200);
+        assertThat(ico.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("image/"));
+        assertThat(ico.body()).startsWith(0, 0, 1, 0); // an ICO header: reserved 0, type 1 (icon)
     }
 
     private static Map<Integer, JsonNode> byId(JsonNode users) {

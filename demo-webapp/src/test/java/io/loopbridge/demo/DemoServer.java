@@ -154,8 +154,16 @@ final class DemoServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) {
+        return get(pathAndQuery, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> getBytes(String pathAndQuery) {
+        return get(pathAndQuery, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> get(String pathAndQuery, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofString());
+            return http.send(request(pathAndQuery), body);
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + pathAndQuery + " failed", e);
         } catch (InterruptedException e) {

@@ -39,8 +39,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * </table>
  *
  * <p>The bridge's own timeouts and refusals are not logged (they are load, and counted in the
- * bridge's stats); a stage timeout, a dead loop or a closed bridge is one WARN line; the nested
- * guard and other async failures are logged at ERROR with their stack.
+ * bridge's stats); a stage timeout, a dead loop, a closed bridge or the nested guard's refusal is
+ * one WARN line (the guard's stack at DEBUG); other async failures are logged at ERROR with their stack.
  *
  * <p>A response that is already committed cannot carry a problem any more: a stream ({@link LoopStreams})
  * whose call fails after its first bytes were sent, with a bridge timeout for example. Every handler
@@ -106,11 +106,16 @@ public class LoopBridgeExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter(e).toSeconds())).body(problem);
     }
 
-    /** 500 with the guard's message: code on a loop thread tried to block on a loop; it is a bug to fix. */
+    /**
+     * 500 with the guard's message: code on a loop thread tried to block on a loop; it is a bug to fix.
+     * Logged as one WARN line with the message, which names the thread, the loop and the fix; the stack
+     * that shows where the blocking call was made is logged at DEBUG.
+     */
     @ExceptionHandler(NestedLoopException.class)
     public ResponseEntity<ProblemDetail> nested(NestedLoopException e) {
         rethrowIfCommitted(e);
-        log.error("answering 500: a blocking loop call was made from async code", e);
+        log.warn("answering 500: {}", e.getMessage());
+        log.debug("the refused nested call was made at", e);
         return ResponseEntity.internalServerError()
                 .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "nested-loop", "Nested event loop refused", e.getMessage()));
     }

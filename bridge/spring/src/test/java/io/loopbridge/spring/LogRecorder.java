@@ -11,10 +11,15 @@ import org.slf4j.LoggerFactory;
 /** Records the events of one Logback logger while open (thread-safe); {@link #close()} detaches it. */
 final class LogRecorder implements AutoCloseable {
     private final Logger logger;
+    private final Level previousLevel;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogRecorder(Logger logger) {
+    private LogRecorder(Logger logger, Level level) {
         this.logger = logger;
+        this.previousLevel = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         appender.list = new CopyOnWriteArrayList<>();
         appender.setContext(logger.getLoggerContext());
         appender.start();
@@ -22,7 +27,12 @@ final class LogRecorder implements AutoCloseable {
     }
 
     static LogRecorder of(Class<?> loggerClass) {
-        return new LogRecorder((Logger) LoggerFactory.getLogger(loggerClass));
+        return new LogRecorder((Logger) LoggerFactory.getLogger(loggerClass), null);
+    }
+
+    /** Records from {@code level} up (the logger's level is restored by {@link #close()}). */
+    static LogRecorder of(Class<?> loggerClass, Level level) {
+        return new LogRecorder((Logger) LoggerFactory.getLogger(loggerClass), level);
     }
 
     /** Formatted messages at {@code level}. */
@@ -30,9 +40,15 @@ final class LogRecorder implements AutoCloseable {
         return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The events at {@code level}, with their throwables. */
+    List<ILoggingEvent> events(Level level) {
+        return appender.list.stream().filter(e -> e.getLevel() == level).toList();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);
         appender.stop();
+        logger.setLevel(previousLevel);
     }
 }

@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loopbridge.LoopTimeoutException;
 import jakarta.servlet.ServletException;
@@ -63,6 +64,22 @@ class LoopBridgeExceptionHandlerTest {
 
         assertThat(problem).containsEntry("type", "urn:loopbridge:problem:bridge-rejected").containsEntry("maxInFlight", 1);
         assertThat(problem.get("detail")).asString().contains("has 1 calls in flight (maxInFlight)");
+    }
+
+    @Test
+    void nestedLoop_loggedAsOneWarnLine_theStackOnlyAtDebug() throws Exception {
+        try (LogRecorder log = LogRecorder.of(LoopBridgeExceptionHandler.class, Level.DEBUG)) {
+            mvc.perform(get("/sync/nested")).andExpect(status().isInternalServerError());
+
+            assertThat(log.events(Level.WARN)).singleElement().satisfies(line -> {
+                assertThat(line.getFormattedMessage()).startsWith("answering 500: LoopBridge.run (bridge 'short')")
+                        .contains("Fix:").doesNotContain("\n");
+                assertThat(line.getThrowableProxy()).isNull();
+            });
+            assertThat(log.events(Level.ERROR)).isEmpty();
+            assertThat(log.events(Level.DEBUG)).singleElement()
+                    .satisfies(stack -> assertThat(stack.getThrowableProxy().getClassName()).endsWith("NestedLoopException"));
+        }
     }
 
     @Test

@@ -88,9 +88,9 @@ final class BadInputs {
     /** A query parameter the demo reads, with its documented bounds (a count of ids for IDS). */
     private record Param(String name, Kind kind, int min, int max) {}
 
-    private static final List<Param> AGGREGATE = List.of(new Param("ids", Kind.IDS, 1, Params.MAX_IDS),
+    private static final List<Param> AGGREGATE = List.of(new Param("ids", Kind.IDS, 1, ScenarioCatalog.MAX_IDS),
             new Param("timeoutMs", Kind.TIME, 1, 10_000), new Param("delayMs", Kind.TIME, 0, 10_000),
-            new Param("fail", Kind.IDS, 0, Params.MAX_IDS), new Param("slow", Kind.IDS, 0, Params.MAX_IDS));
+            new Param("fail", Kind.IDS, 0, ScenarioCatalog.MAX_IDS), new Param("slow", Kind.IDS, 0, ScenarioCatalog.MAX_IDS));
     private static final List<Param> STREAM =
             List.of(new Param("n", Kind.TIME, 1, 1000), new Param("intervalMs", Kind.TIME, 0, 10_000));
     private static final List<Param> DOWNSTREAM =
@@ -106,7 +106,7 @@ final class BadInputs {
                     new Param("taskMs", Kind.TIME, 0, 1000)),
             "cpu", List.of(new Param("rounds", Kind.INT, 1, CpuWork.MAX_ROUNDS)),
             "stream", STREAM);
-    private static final Param USER_ID = new Param("id", Kind.INT, 1, Params.MAX_ID);
+    private static final Param USER_ID = new Param("id", Kind.INT, 1, ParamSpec.MAX_ID);
     /** The value kinds that are neither in range, nor a boundary, nor just out: one is drawn uniformly. */
     private static final List<ValueKind> ODD_NUMBERS = List.of(ValueKind.NEGATIVE, ValueKind.HUGE,
             ValueKind.DECIMAL, ValueKind.HEX, ValueKind.SIGN_OR_SPACE, ValueKind.EMPTY, ValueKind.NOT_A_NUMBER,
