@@ -12,13 +12,14 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The demo's Spring configuration: Web MVC, one bridge per {@link DemoMode} (named like the mode), the
- * page's static files, and the helpers (timer, HTTP client, the streams' writers, meter registry).
+ * page's static files, {@link ServerTiming}, and the helpers (timer, HTTP client, the streams' writers, meter registry).
  *
  * <p>Settings, as system properties of the JVM running the container:
  * <ul>
@@ -75,6 +76,11 @@ public class DemoConfig implements LoopBridgeConfigurer, WebMvcConfigurer {
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
         registry.addResourceHandler("/index.html", "/app.js", "/app.css", "/favicon.svg", "/favicon.ico").addResourceLocations("/");
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new ServerTiming.Start()).addPathPatterns("/api/**", "/downstream/**");
     }
 
     @Override

@@ -40,7 +40,7 @@ final class DirectController {
 
     @GetMapping("/hello")
     Hello hello(@RequestParam MultiValueMap<String, String> params) {
-        Params.of("hello", params); // takes none: refuses any
+        Params.of(ScenarioCatalog.HELLO, params); // takes none: refuses any
         return new Hello(MODE, "hello", Scenarios.thread());
     }
 

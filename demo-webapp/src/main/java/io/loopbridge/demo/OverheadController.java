@@ -4,9 +4,11 @@ import io.loopbridge.LoopBridge;
 import io.loopbridge.demo.Results.Hello;
 import io.loopbridge.spring.LoopBridges;
 import java.util.concurrent.CompletableFuture;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -14,7 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
  * the trivial body through the very same handler, with and without the bridge, so that the only
  * difference between {@code direct} and a mode is the bridge call. The mode comparison measures the
  * bridge's overhead over HTTP with them ({@code /api/{mode}/hello} also binds and checks the query
- * parameters and builds the downstream URI, which {@code /api/direct/hello} does not).
+ * parameters and builds the downstream URI, which {@code /api/direct/hello} does not). Like every
+ * demo endpoint they refuse any query parameter with a 400 (the check runs before the mode split, so
+ * every mode pays it alike).
  *
  * <p>Threads: a request thread; the bridged body runs on the bridge's loop.
  */
@@ -29,7 +33,8 @@ final class OverheadController {
     }
 
     @GetMapping("/hello")
-    Object hello(@PathVariable String mode) {
+    Object hello(@PathVariable String mode, @RequestParam MultiValueMap<String, String> params) {
+        Params.of(ScenarioCatalog.HELLO, params); // takes none: refuses any
         if (mode.equals(DIRECT)) {
             return new Hello(mode, "hello", Scenarios.thread());
         }
@@ -38,7 +43,9 @@ final class OverheadController {
     }
 
     @GetMapping("/async/hello")
-    CompletableFuture<Object> helloAsync(@PathVariable String mode) {
+    CompletableFuture<Object> helloAsync(@PathVariable String mode,
+            @RequestParam MultiValueMap<String, String> params) {
+        Params.of(ScenarioCatalog.HELLO, params); // takes none: refuses any
         if (mode.equals(DIRECT)) {
             return CompletableFuture.completedFuture(new Hello(mode, "hello", Scenarios.thread()));
         }

@@ -53,6 +53,11 @@ final class Params {
         return new Params(endpoint, specs, values);
     }
 
+    /** The endpoint of {@link ScenarioCatalog} these are the parameters of. */
+    String endpoint() {
+        return endpoint;
+    }
+
     /** An INT parameter's value, or its default. */
     int integer(String name) {
         ParamSpec spec = spec(name, ParamSpec.Kind.INT);

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 final class ScenarioCatalog {
     /** Most ids one aggregate call fans out to. */
     static final int MAX_IDS = 20;
+    /** The trivial body, {@code /api/{mode}/hello} and {@code /api/overhead/{mode}/hello}: no parameters. */
+    static final String HELLO = "hello";
     /** The downstream of the aggregate scenario, {@code /downstream/users/{id}}. */
     static final String USERS = "users";
     /** The SSE endpoint, {@code /api/{mode}/stream}. */
@@ -23,7 +25,7 @@ final class ScenarioCatalog {
     private static final Map<String, List<ParamSpec>> PARAMS = new LinkedHashMap<>();
 
     static {
-        PARAMS.put("hello", List.of());
+        PARAMS.put(HELLO, List.of());
         PARAMS.put("sleep", List.of(ParamSpec.integer("ms", 100, 0, 10_000, "a loop timer of this many ms")));
         PARAMS.put("aggregate", List.of(
                 ParamSpec.ids("ids", "1,2,3", 1, MAX_IDS, "the users fetched at once over HTTP"),

@@ -1,5 +1,6 @@
 package io.loopbridge.demo;
 
+import io.loopbridge.AsyncCallable;
 import io.loopbridge.AsyncQueue;
 import io.loopbridge.EventLoop;
 import io.loopbridge.LoopBridge;
@@ -49,14 +50,16 @@ final class ScenarioController {
     Object run(@PathVariable String mode, @PathVariable String scenario,
             @RequestParam MultiValueMap<String, String> params, HttpServletRequest request) {
         Scenarios.Call call = call(mode, scenarios.known(scenario), params, request);
-        return call.bridge().run(scenarios.prepare(scenario, call));
+        AsyncCallable<Object> body = scenarios.prepare(scenario, call); // a bad parameter answers 400 before any bridge call
+        return ServerTiming.bridge(request, () -> call.bridge().run(body));
     }
 
     @GetMapping("/async/{scenario}")
     CompletableFuture<Object> submit(@PathVariable String mode, @PathVariable String scenario,
             @RequestParam MultiValueMap<String, String> params, HttpServletRequest request) {
         Scenarios.Call call = call(mode, scenarios.known(scenario), params, request);
-        return call.bridge().submit(scenarios.prepare(scenario, call));
+        AsyncCallable<Object> body = scenarios.prepare(scenario, call);
+        return ServerTiming.bridgeAsync(request, () -> call.bridge().submit(body));
     }
 
     /**

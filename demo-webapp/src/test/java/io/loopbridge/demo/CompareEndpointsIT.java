@@ -88,6 +88,15 @@ class CompareEndpointsIT {
         assertThat(blocking.get("thread").asText()).startsWith(expected);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"api/overhead/direct/hello?x=1", "api/overhead/shared/hello?x=1",
+            "api/overhead/per-call/async/hello?ms=5"})
+    void overheadRefusesAnyParameterNamingThatItTakesNone(String pathAndQuery) {
+        HttpResponse<String> response = server.get(pathAndQuery);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("hello");
+    }
+
     @Test
     void overheadRejectsAnUnknownMode() {
         HttpResponse<String> response = server.get("api/overhead/nope/hello");

@@ -160,7 +160,29 @@ class DemoEndpointsIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
             assertThat(json(response).get("type").asText()).isEqualTo("urn:loopbridge:problem:loop-timeout");
             assertThat(json(response).get("timeoutMs").asInt()).isEqualTo(1500);
+            assertThat(DemoServer.serverTiming(response).get("bridge")).as("the refused call's time").isBetween(1500.0, 2999.0);
         }
+    }
+
+    @ParameterizedTest(name = "{1}sleep")
+    @MethodSource("variants")
+    void serverTiming_theBridgeCallWithinTheWholeHandler(String mode, String prefix) {
+        HttpResponse<String> response = server.get(prefix + "sleep?ms=30");
+
+        Map<String, Double> timing = DemoServer.serverTiming(response);
+        assertThat(timing.keySet()).containsExactly("bridge", "handler");
+        assertThat(timing.get("bridge")).isGreaterThanOrEqualTo(30.0).isLessThan(1500.0);
+        assertThat(timing.get("handler")).isGreaterThanOrEqualTo(timing.get("bridge"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"api/direct/sleep?ms=30", "api/shared/sleep?ms=-1", "api/pooled/sleep?nope=1"})
+    void serverTiming_withoutABridgeCall_theHandlerOnly(String pathAndQuery) {
+        HttpResponse<String> response = server.get(pathAndQuery);
+
+        Map<String, Double> timing = DemoServer.serverTiming(response);
+        assertThat(timing.keySet()).containsExactly("handler");
+        assertThat(timing.get("handler")).isGreaterThanOrEqualTo(pathAndQuery.contains("direct") ? 30.0 : 0.0);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -345,6 +367,19 @@ class DemoEndpointsIT {
         ok("api/shared/sleep?ms=" + ms.get("min").asInt());
     }
 
+    /** Refused by Jetty before the web app sees them, so not problem details: the README lists them. */
+    @Test
+    void jettysOwnRefusals_emptyPathSegment400_uriOver8KiB414() {
+        HttpResponse<String> empty = server.get("api/shared//hello");
+        HttpResponse<String> tooLong = server.get("api/shared/sleep?ms=" + "1".repeat(9000));
+
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("Ambiguous URI empty segment");
+        assertThat(tooLong.statusCode()).isEqualTo(414);
+        assertThat(List.of(empty, tooLong)).allSatisfy(response -> assertThat(response.headers()
+                .firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).doesNotContain("json")));
+    }
+
     @Test
     void unknownScenario_404ListingTheScenarios() {
         assertThat(problem("api/shared/nope", 404).get("detail").asText())
@@ -408,7 +443,7 @@ class DemoEndpointsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"|text/html|<title>loopbridge demo", "app.js|text/javascript|function burst(",
+    @ValueSource(strings = {"|text/html|<title>loopbridge demo", "app.js|text/javascript|async function slice(",
         "app.css|text/css|font-family", "favicon.svg|image/svg+xml|<svg"})
     void page_servedFromTheWar(String caseText) {
         String[] parts = caseText.split("\\|");

@@ -15,9 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
@@ -36,6 +40,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class DemoServer implements AutoCloseable {
     static final int JETTY_THREADS = 48;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SERVER_TIMING_METRIC = Pattern.compile("([a-z]+);dur=([0-9.]+)");
 
     private final Server server;
     private final ServerConnector connector;
@@ -186,6 +191,26 @@ final class DemoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
         }
+    }
+
+    /**
+     * The metrics of a response's {@code Server-Timing} header ({@code name;dur=ms;desc="..."}, comma
+     * separated), by name in the header's order, in milliseconds; fails when there is no header.
+     */
+    static Map<String, Double> serverTiming(HttpResponse<String> response) {
+        String header = response.headers().firstValue("Server-Timing")
+                .orElseThrow(() -> new AssertionError("no Server-Timing on " + response.uri() + " (" + response.statusCode() + ")"));
+        return serverTiming(header);
+    }
+
+    /** The metrics of a {@code Server-Timing} value, by name in its order, in milliseconds. */
+    static Map<String, Double> serverTiming(String header) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Matcher metric = SERVER_TIMING_METRIC.matcher(header);
+        while (metric.find()) {
+            metrics.put(metric.group(1), Double.parseDouble(metric.group(2)));
+        }
+        return metrics;
     }
 
     /** The stats of bridge {@code name} from {@code /api/stats}. */

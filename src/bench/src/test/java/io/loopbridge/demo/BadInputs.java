@@ -4,13 +4,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 
 /**
  * The requests of {@link BadInputFuzzIT}: request {@code i} of a run is {@code generate(requestSeed(runSeed, i))},
@@ -474,11 +475,40 @@ final class BadInputs {
      * target or does not wait.
      */
     static long askedMillis(String target) {
-        Map<String, String> query = queryOf(target);
+        MultiValueMap<String, String> query = queryOf(target);
         try {
-            return query == null ? 0 : askedMillis(scenarioOf(target), new Params(query));
-        } catch (BadParameterException refused) { // a 400
+            return query == null ? 0 : askedMillis(Params.of(scenarioOf(target), query));
+        } catch (BadParameterException | IllegalArgumentException refusedOrNoScenario) { // a 400, or not a scenario
             return 0;
+        }
+    }
+
+    /**
+     * Whether the demo's strict reading refuses {@code target}'s query for its scenario (so the answer must be
+     * a 4xx): a query that does not decode, or one that {@link Params} refuses for a scenario of the
+     * {@link ScenarioCatalog} (every parameter read as its kind). False for a target that is not a scenario.
+     */
+    static boolean refusedQuery(String target) {
+        String scenario = scenarioOf(target);
+        if (!ScenarioCatalog.all().containsKey(scenario)) {
+            return false; // the page, its files and the stats read no parameter
+        }
+        MultiValueMap<String, String> query = queryOf(target);
+        if (query == null) {
+            return true;
+        }
+        try {
+            Params params = Params.of(scenario, query);
+            for (ParamSpec spec : ScenarioCatalog.all().get(scenario)) {
+                switch (spec.kind()) {
+                    case INT -> params.integer(spec.name());
+                    case IDS -> params.ids(spec.name());
+                    case BOOL -> params.bool(spec.name());
+                }
+            }
+            return false;
+        } catch (BadParameterException refused) {
+            return true;
         }
     }
 
@@ -497,20 +527,23 @@ final class BadInputs {
     }
 
     /**
-     * The query parameters of {@code target} as the demo reads them: the first value of each name, decoded as
+     * The query parameters of {@code target} as the demo reads them: every value of each name, decoded as
      * UTF-8 with {@code +} as a space; null when the query cannot be decoded (the server answers 400).
      */
-    static Map<String, String> queryOf(String target) {
+    static MultiValueMap<String, String> queryOf(String target) {
         String text = requestTarget(target);
         int pathEnd = indexOfOr(text, "?#", text.length());
-        Map<String, String> query = new HashMap<>();
+        MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
         if (pathEnd == text.length() || text.charAt(pathEnd) != '?') {
             return query;
         }
         try {
             for (String pair : text.substring(pathEnd + 1, indexOfOr(text, "#", text.length())).split("&")) {
+                if (pair.isEmpty()) {
+                    continue; // "a=1&&b=2": no parameter between the separators
+                }
                 String[] nameValue = pair.split("=", 2);
-                query.putIfAbsent(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                query.add(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
                         nameValue.length > 1 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "");
             }
             return query;
@@ -519,17 +552,17 @@ final class BadInputs {
         }
     }
 
-    private static long askedMillis(String scenario, Params params) {
-        return switch (scenario) {
-            case "sleep" -> params.intIn("ms", 100, 0, 10_000);
-            case "blocking" -> params.intIn("ms", 50, 0, 10_000);
+    /** How long the scenario {@code params} were read for waits, in ms. */
+    private static long askedMillis(Params params) {
+        return switch (params.endpoint()) {
+            case "sleep", "blocking" -> params.integer("ms");
             case "limited" -> {
-                int n = params.intIn("n", 20, 1, 1000);
-                int concurrency = params.intIn("concurrency", 4, 1, 100);
-                yield (long) (n + concurrency - 1) / concurrency * params.intIn("taskMs", 20, 0, 1000);
+                int n = params.integer("n");
+                int concurrency = params.integer("concurrency");
+                yield (long) (n + concurrency - 1) / concurrency * params.integer("taskMs");
             }
             // each tick costs its interval plus up to about 1 ms, as the demo's own bound counts it
-            case "stream" -> (long) params.intIn("n", 10, 1, 1000) * (params.intIn("intervalMs", 100, 0, 10_000) + 1);
+            case ScenarioCatalog.STREAM -> (long) params.integer("n") * (params.integer("intervalMs") + 1);
             case "aggregate" -> {
                 AggregatePlan plan = AggregatePlan.from(params);
                 yield plan.ids().stream().mapToLong(id -> Math.min(plan.delayFor(id), plan.timeout().toMillis()))
