@@ -8,13 +8,35 @@ import java.time.Duration;
  * @param timeout every bridge's timeout
  * @param maxInFlight every bridge's maxInFlight
  * @param poolSize the worker pool of the pooled bridge (and of per-call's submit)
+ * @param virtualThreads whether the server was asked to run requests on virtual threads: the server's thread
+ *     pool does that (the {@code jetty:run-war} profile, {@code src/jetty/deploy.sh}); the web app only
+ *     refuses to start when the JVM cannot have them
  */
-record DemoSettings(Duration timeout, int maxInFlight, int poolSize) {
+record DemoSettings(Duration timeout, int maxInFlight, int poolSize, boolean virtualThreads) {
     static final String TIMEOUT_MS = "loopbridge.demo.timeoutMs";
     static final String MAX_IN_FLIGHT = "loopbridge.demo.maxInFlight";
+    static final String VIRTUAL_THREADS = "loopbridge.demo.virtualThreads";
+    /** The first JDK with (final) virtual threads. */
+    static final int VIRTUAL_THREADS_JDK = 21;
 
     static DemoSettings fromSystemProperties() {
-        return new DemoSettings(Duration.ofMillis(positive(TIMEOUT_MS, 5000)), positive(MAX_IN_FLIGHT, 64), 16);
+        return new DemoSettings(Duration.ofMillis(positive(TIMEOUT_MS, 5000)), positive(MAX_IN_FLIGHT, 64), 16,
+                virtualThreadsProperty());
+    }
+
+    private static boolean virtualThreadsProperty() {
+        String raw = System.getProperty(VIRTUAL_THREADS, "false").trim();
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new IllegalArgumentException("system property " + VIRTUAL_THREADS + ": '" + raw
+                    + "' (expected true or false; unset it for false)");
+        }
+        int jdk = Runtime.version().feature();
+        if (raw.equals("true") && jdk < VIRTUAL_THREADS_JDK) {
+            throw new IllegalStateException(VIRTUAL_THREADS + "=true needs JDK " + VIRTUAL_THREADS_JDK
+                    + " or newer, and this JVM is " + jdk + " (" + System.getProperty("java.home")
+                    + "): run the server on a JDK 21+ (for Maven: JAVA_HOME=/path/to/jdk-21+ mvn ...), or drop the property");
+        }
+        return raw.equals("true");
     }
 
     private static int positive(String property, int fallback) {

@@ -73,7 +73,7 @@ class CompareEndpointsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"direct", "per-call", "pooled", "shared"})
+    @ValueSource(strings = {"direct", "executor", "per-call", "pooled", "shared"})
     void overheadHelloRunsTheSameHandlerWithAndWithoutTheBridge(String mode) {
         JsonNode blocking = ok("api/overhead/" + mode + "/hello");
         JsonNode async = ok("api/overhead/" + mode + "/async/hello");
@@ -82,6 +82,7 @@ class CompareEndpointsIT {
         assertThat(blocking.get("message").asText()).isEqualTo("hello");
         String expected = switch (mode) {
             case "direct", "per-call" -> "it-jetty-";
+            case "executor" -> "demo-executor";
             case "pooled" -> "loopbridge-pooled-worker-";
             default -> "loopbridge-shared-loop-";
         };

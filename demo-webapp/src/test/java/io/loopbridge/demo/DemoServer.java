@@ -29,13 +29,15 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * Embedded Jetty 12 on an ephemeral 127.0.0.1 port, deploying the BUILT demo WAR (system property
  * {@code demo.war}, set by failsafe) at {@code /}, and a JDK HttpClient to call it.
  *
  * <p>Threads: its methods are called by the test thread; Jetty serves on its own pool ({@code it-jetty-N},
- * a fixed size, so that its thread count does not drift).
+ * a fixed size, so that its thread count does not drift), or, {@link #startWithDemoOnVirtualThreads()}
+ * (JDK 21+), runs every request on a new virtual thread {@code it-jetty-vt-N}.
  */
 final class DemoServer implements AutoCloseable {
     static final int JETTY_THREADS = 48;
@@ -57,9 +59,17 @@ final class DemoServer implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).executor(clientThreads).build();
     private WebAppContext webapp;
 
-    private DemoServer() throws Exception {
+    /** The name prefix of the request threads of {@link #startWithDemoOnVirtualThreads()}. */
+    static final String VIRTUAL_THREAD_PREFIX = "it-jetty-vt-";
+
+    private DemoServer(boolean virtualThreads) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(JETTY_THREADS, JETTY_THREADS);
         threads.setName("it-jetty");
+        if (virtualThreads) { // as Jetty's module threadpool-virtual and src/main/jetty/virtual-threads.xml do
+            VirtualThreadPool requests = new VirtualThreadPool();
+            requests.setName(VIRTUAL_THREAD_PREFIX);
+            threads.setVirtualThreadsExecutor(requests);
+        }
         server = new Server(threads);
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -71,7 +81,14 @@ final class DemoServer implements AutoCloseable {
 
     /** A started server with no web app. */
     static DemoServer start() throws Exception {
-        return new DemoServer();
+        return new DemoServer(false);
+    }
+
+    /** A started server with the demo deployed, serving requests on virtual threads (JDK 21+). */
+    static DemoServer startWithDemoOnVirtualThreads() throws Exception {
+        DemoServer server = new DemoServer(true);
+        server.deploy();
+        return server;
     }
 
     /** A started server with the demo deployed. */

@@ -21,18 +21,26 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The comparison's server JVM: embedded Jetty 12 on 127.0.0.1 (an ephemeral port) serving the built demo
  * WAR at {@code /}, with a fixed-size thread pool, plus {@code /__jvm}: this JVM's thread count, heap,
  * process CPU time and GC totals as JSON (read through MXBeans, outside the web app).
  *
- * <p>Usage: {@code CompareServer <war> <jettyThreads>}. Prints {@code PORT=<n>} on stdout once serving.
- * Stops when its stdin ends (the parent closed it, or died) or on SIGTERM.
+ * <p>Usage: {@code CompareServer <war> <jettyThreads> [virtual]}. Prints {@code PORT=<n>} on stdout once
+ * serving. Stops when its stdin ends (the parent closed it, or died) or on SIGTERM.
  *
- * <p>Threads: main starts Jetty and then waits on stdin; Jetty serves on {@code cmp-jetty-N}.
+ * <p>Threads: main starts Jetty and then waits on stdin; Jetty serves on {@code cmp-jetty-N}, or with
+ * {@code virtual} (JDK 21+) on a new virtual thread per request, {@code cmp-vt-N}, as Jetty's
+ * {@code threadpool-virtual} module does (selectors and acceptors stay on {@code cmp-jetty-N}).
  */
 public final class CompareServer {
+    /** The third argument that serves requests on virtual threads. */
+    static final String VIRTUAL = "virtual";
+    /** Requests at once on virtual threads: far above the matrix's largest connection count. */
+    static final int MAX_VIRTUAL_TASKS = 10_000;
+
     private CompareServer() {}
 
     public static void main(String[] args) throws Exception {
@@ -43,6 +51,13 @@ public final class CompareServer {
         }
         QueuedThreadPool threads = new QueuedThreadPool(jettyThreads, jettyThreads);
         threads.setName("cmp-jetty");
+        boolean virtual = args.length > 2 && args[2].equals(VIRTUAL);
+        if (virtual) {
+            VirtualThreadPool requests = new VirtualThreadPool(); // fails to start before JDK 21
+            requests.setName("cmp-vt-");
+            requests.setMaxConcurrentTasks(MAX_VIRTUAL_TASKS);
+            threads.setVirtualThreadsExecutor(requests);
+        }
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -63,7 +78,7 @@ public final class CompareServer {
         server.start();
         System.out.println("PORT=" + connector.getLocalPort() + " THREADS=" + threads.getMaxThreads()
                 + " SELECTORS=" + connector.getSelectorManager().getSelectorCount()
-                + " ACCEPTORS=" + connector.getAcceptors());
+                + " ACCEPTORS=" + connector.getAcceptors() + " REQUESTS=" + (virtual ? "virtual" : "platform"));
         System.out.flush();
         InputStream stdin = System.in;
         while (stdin.read() >= 0) {
