@@ -13,12 +13,19 @@
 # and writes src/bench/results/<UTC timestamp>[-quick]/: results.md (tables, targets, machine, settings),
 # results.csv, latency.hlog (HdrHistogram), PNG charts (XChart), python.json, jmh.json, logs.
 #
+# On JDK 21+ (the java of JAVA_HOME, else the one on PATH), a second server JVM runs each request on a
+# virtual thread and the report adds the columns direct-vt and per-call-vt (hello, sleep, aggregate, to
+# 1,024 connections, with direct and per-call on platform threads at 1,024 beside them):
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 src/bench/compare.sh
+#
 # Options: --quick, --no-build (reuse the built jars), --out DIR, --no-jmh, --no-python; anything else
-# goes to the comparison (io.loopbridge.bench.Compare), e.g. --concurrency 1,16 --measure-ms 3000.
+# goes to the comparison (io.loopbridge.bench.Compare), e.g. --concurrency 1,16 --measure-ms 3000 or
+# --no-virtual.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-COMMAND="src/bench/compare.sh${*:+ $*}"
+COMMAND="${JAVA_HOME:+JAVA_HOME=$JAVA_HOME }src/bench/compare.sh${*:+ $*}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 QUICK=0; BUILD=1; JMH=1; PYTHON=1; OUT=""; PASS=()
 while [[ $# -gt 0 ]]; do
@@ -51,7 +58,7 @@ phase() { TIMES+=("$1 $(( SECONDS - PHASE_START )) s"); echo "[compare] phase $1
     echo "memory:      $(free -m 2>/dev/null | awk '/^Mem:/ {print $2 " MiB total, " $7 " MiB available"}')"
     echo "kernel:      $(uname -srm)"
     echo "load avg:    $(cat /proc/loadavg 2>/dev/null || echo unknown) (at start)"
-    echo "java:        $(java -version 2>&1 | tr '\n' ' ')"
+    echo "java:        $("$JAVA" -version 2>&1 | tr '\n' ' ')"
     echo "maven:       $(mvn -v 2>/dev/null | head -1 || echo unknown)"
     echo "python:      $(python3 --version 2>&1 || echo 'not found')"
 } > "$OUT/machine.txt"
@@ -90,7 +97,7 @@ if [[ $JMH == 1 ]]; then
         JMH_ARGS="BridgeLatencyBenchmark -wi 2 -i 3 -w 1s -r 1s -f 1"
     fi
     # shellcheck disable=SC2086 # a list of words on purpose
-    java -jar bridge/core/target/benchmarks.jar $JMH_ARGS -rf json -rff "$OUT/jmh.json" || echo "[compare] JMH failed: see above"
+    "$JAVA" -jar bridge/core/target/benchmarks.jar $JMH_ARGS -rf json -rff "$OUT/jmh.json" || echo "[compare] JMH failed: see above"
 fi
 phase jmh
 
@@ -107,7 +114,7 @@ phase python
 # ---- 3. HTTP on Jetty, then the report ----
 PHASE_START=$SECONDS
 TIMES_SO_FAR="$(IFS=, ; echo "${TIMES[*]}" | sed 's/,/, /g')"
-java -Xms256m -Xmx1g -Djava.awt.headless=true -cp "$CP" io.loopbridge.bench.Compare \
+"$JAVA" -Xms256m -Xmx1g -Djava.awt.headless=true -cp "$CP" io.loopbridge.bench.Compare \
     --out "$OUT" --war "$WAR" --machine "$OUT/machine.txt" --command "$COMMAND" \
     --jmh-json "$OUT/jmh.json" --jmh-args "$JMH_ARGS" --python-json "$OUT/python.json" \
     --times "$TIMES_SO_FAR; then the HTTP part; total: see compare.log" "${PASS[@]}"

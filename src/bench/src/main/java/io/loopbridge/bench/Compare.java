@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.HistogramLogWriter;
 import org.knowm.xchart.XYChart;
 
@@ -35,7 +36,9 @@ import org.knowm.xchart.XYChart;
  * (the built demo WAR on Jetty 12, 127.0.0.1), warms it up, runs the matrix modes x scenarios x
  * connections with the {@link LoadGenerator}, stops the server, and writes {@code results.md},
  * {@code results.csv}, {@code latency.hlog} and the PNG charts into the output directory, together with
- * the Python anchors and the JMH results that the script measured before (JSON files, if present).
+ * the Python anchors and the JMH results that the script measured before (JSON files, if present). On
+ * JDK 21+ (unless {@code --no-virtual}) a second server JVM then runs each request on a virtual thread
+ * for the columns {@link #VIRTUAL_MODES}, to {@link #MANY_CONNECTIONS} connections.
  *
  * <p>Threads: everything on main, except the load generator's client threads and one thread copying the
  * server's output to {@code server.log}.
@@ -43,8 +46,12 @@ import org.knowm.xchart.XYChart;
 public final class Compare {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A column of the matrix: how one mode is reached. */
-    record Mode(String name, String prefix, String what) {}
+    /**
+     * A column of the matrix: how one mode is reached ({@code prefix} of the scenarios, null for a yardstick
+     * of the overhead probe only; {@code overheadPath} of the probe), and whether its server runs requests on
+     * virtual threads.
+     */
+    record Mode(String name, String prefix, String overheadPath, boolean virtual, String what) {}
 
     record Scenario(String name, String path, String what) {}
 
@@ -66,12 +73,32 @@ public final class Compare {
     record ProbeRound(Map<String, Double> p50ByMode) {}
 
     static final List<Mode> MODES = List.of(
-            new Mode("direct", "/api/direct/", "baseline: plain blocking controller, CompletableFuture.join(), no bridge"),
-            new Mode("per-call", "/api/per-call/", "PER_CALL: bridge.run, fresh loop on the servlet thread"),
-            new Mode("pooled", "/api/pooled/", "PER_CALL_POOLED: bridge.run, fresh loop on a worker of a 16-thread pool"),
-            new Mode("shared", "/api/shared/", "SHARED: bridge.run, one long-lived loop thread"),
-            new Mode("servlet-async", "/api/shared/async/",
-                    "baseline: the controller returns bridge.submit(...) of the SHARED bridge (servlet async)"));
+            new Mode("direct", "/api/direct/", "/api/overhead/direct/hello", false,
+                    "baseline: plain blocking controller, CompletableFuture.join(), no bridge"),
+            new Mode("per-call", "/api/per-call/", "/api/overhead/per-call/hello", false,
+                    "PER_CALL: bridge.run, fresh loop on the servlet thread"),
+            new Mode("pooled", "/api/pooled/", "/api/overhead/pooled/hello", false,
+                    "PER_CALL_POOLED: bridge.run, fresh loop on a worker of a 16-thread pool"),
+            new Mode("shared", "/api/shared/", "/api/overhead/shared/hello", false,
+                    "SHARED: bridge.run, one long-lived loop thread"),
+            new Mode("servlet-async", "/api/shared/async/", "/api/overhead/shared/async/hello", false,
+                    "the controller returns bridge.submit(...) of the SHARED bridge (servlet async)"));
+    /** Yardsticks of the overhead probe only: the same handler with the body on a raw single-thread executor. */
+    static final List<Mode> PROBE_BASELINES = List.of(
+            new Mode("executor", null, "/api/overhead/executor/hello", false,
+                    "yardstick of `shared`: the body on a raw single-thread ExecutorService, joined"),
+            new Mode("executor-async", null, "/api/overhead/executor/async/hello", false,
+                    "yardstick of `servlet-async`: a plain CompletableFuture completed on that executor, returned to Spring"));
+    /** The columns on virtual threads (JDK 21+): a second server JVM that runs each request on a new virtual thread. */
+    static final List<Mode> VIRTUAL_MODES = List.of(
+            new Mode("direct-vt", "/api/direct/", "/api/overhead/direct/hello", true,
+                    "`direct` on Jetty's virtual threads (a new virtual thread per request)"),
+            new Mode("per-call-vt", "/api/per-call/", "/api/overhead/per-call/hello", true,
+                    "`per-call` on Jetty's virtual threads: the loop runs on the request's virtual thread"));
+    /** The virtual-thread columns' extra connection count, where 400 platform threads run out. */
+    static final int MANY_CONNECTIONS = 1024;
+    /** The platform columns measured at {@link #MANY_CONNECTIONS} too, beside the virtual ones. */
+    static final List<String> MANY_ON_PLATFORM = List.of("direct", "per-call");
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("hello", "hello", "trivial body: the bridge's overhead"),
             new Scenario("sleep", "sleep?ms=10", "a 10 ms loop timer (direct: a 10 ms timer future, joined)"),
@@ -79,6 +106,12 @@ public final class Compare {
                     "3 concurrent HttpClient calls to /downstream/users/{id} (5 ms each, same server), gathered"),
             new Scenario("cpu", "cpu", "64 chained SHA-256 rounds of 1 KiB (about 100 µs once compiled; measured: the `cpu body` rows above) on the loop (direct: on the request thread)"));
     static final int POOLED_POOL_SIZE = 16; // DemoSettings.poolSize
+    /**
+     * The virtual-thread columns only: a wait long enough that the platform thread pool, not the 2 cores, is
+     * the limit at {@link #MANY_CONNECTIONS} (400 threads / 100 ms = 4,000 req/s).
+     */
+    static final Scenario LONG_SLEEP = new Scenario("sleep-100ms", "sleep?ms=100",
+            "the virtual-thread columns only: a 100 ms loop timer, where 400 platform threads cap at 4,000 req/s");
 
     private final Map<String, String> options;
     private final boolean quick;
@@ -93,6 +126,9 @@ public final class Compare {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Cell> cells = new ArrayList<>();
     private final List<ProbeRound> probe = new ArrayList<>();
+    private final List<ProbeRound> virtualProbe = new ArrayList<>();
+    private final boolean virtual;
+    private final List<Integer> virtualConcurrency;
     private final int probeRounds;
     private final Duration probeMeasure;
     private final Map<String, String> notes = new LinkedHashMap<>();
@@ -111,7 +147,12 @@ public final class Compare {
         this.jettyThreads = Integer.parseInt(options.getOrDefault("jetty-threads", "400"));
         this.probeRounds = Integer.parseInt(options.getOrDefault("probe-rounds", quick ? "3" : "5"));
         this.probeMeasure = Duration.ofMillis(Long.parseLong(options.getOrDefault("probe-ms", quick ? "300" : "1000")));
-        this.serverJvm = List.of("-Xms512m", "-Xmx512m", "-Dloopbridge.demo.maxInFlight=1024",
+        this.virtual = Runtime.version().feature() >= 21 && !options.containsKey("no-virtual");
+        this.virtualConcurrency = Stream.concat(concurrency.stream(), Stream.of(MANY_CONNECTIONS))
+                .distinct().sorted().toList();
+        // 1 GiB: at 1,024 connections the aggregate on virtual threads holds 4,096 connections (1,024 in, 3,072
+        // downstream) with their buffers, and a virtual thread's stack lives in the heap; 512 MiB ran out there
+        this.serverJvm = List.of("-Xms1g", "-Xmx1g", "-Dloopbridge.demo.maxInFlight=1024",
                 "-Dloopbridge.demo.timeoutMs=10000", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     }
 
@@ -134,17 +175,34 @@ public final class Compare {
         Files.createDirectories(out);
         long started = System.nanoTime();
         notes.put("load average before the HTTP matrix", loadAverage());
-        Process server = startServer();
+        Process server = startServer(false);
         try {
             Instant warmStart = Instant.now();
-            warmUp();
+            warmUp(MODES, SCENARIOS);
             notes.put("global warm-up", String.format(Locale.ROOT, "%.1f s (every endpoint, 16 connections, %d ms each)",
                     Duration.between(warmStart, Instant.now()).toMillis() / 1000.0, globalWarm.toMillis()));
             probeCpuBody();
-            runMatrix();
-            runOverheadProbe();
+            runMatrix(SCENARIOS, concurrency, MODES);
+            if (virtual) {
+                runMatrix(virtualScenarios(), List.of(MANY_CONNECTIONS),
+                        MODES.stream().filter(m -> MANY_ON_PLATFORM.contains(m.name())).toList());
+            }
+            runOverheadProbe(Stream.concat(MODES.stream(), PROBE_BASELINES.stream()).toList(), probe);
         } finally {
             stopServer(server);
+        }
+        if (virtual) {
+            server = startServer(true);
+            try {
+                warmUp(VIRTUAL_MODES, virtualScenarios());
+                runMatrix(virtualScenarios(), virtualConcurrency, VIRTUAL_MODES);
+                runOverheadProbe(VIRTUAL_MODES, virtualProbe);
+            } finally {
+                stopServer(server);
+            }
+        } else {
+            notes.put("virtual threads", "not measured: this JDK is " + Runtime.version().feature()
+                    + (options.containsKey("no-virtual") ? " and --no-virtual was given" : "") + " (the columns need JDK 21+)");
         }
         notes.put("load average after the HTTP matrix", loadAverage());
         notes.put("HTTP part wall time", String.format(Locale.ROOT, "%.0f s (server start, warm-up, matrix, stop)",
@@ -158,19 +216,30 @@ public final class Compare {
 
     // ---- the server JVM ----
 
-    private Process startServer() throws Exception {
+    /**
+     * The scenarios of the virtual-thread columns: those of the matrix that wait (cpu waits for nothing), and
+     * {@link #LONG_SLEEP}.
+     */
+    static List<Scenario> virtualScenarios() {
+        List<Scenario> scenarios = new ArrayList<>(SCENARIOS.stream().filter(s -> !s.name().equals("cpu")).toList());
+        scenarios.add(LONG_SLEEP);
+        return scenarios;
+    }
+
+    private Process startServer(boolean virtualRequests) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(serverJvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompareServer.class.getName(),
-                options.get("war"), Integer.toString(jettyThreads)));
+                options.get("war"), Integer.toString(jettyThreads), virtualRequests ? CompareServer.VIRTUAL : "platform"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Process server = builder.start();
         System.out.println("[compare] server JVM pid " + server.pid());
         CompletableFuture<String> banner = new CompletableFuture<>();
         Thread copier = new Thread(() -> {
+            String logName = virtualRequests ? "server-virtual.log" : "server.log";
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-                 PrintWriter log = new PrintWriter(Files.newBufferedWriter(out.resolve("server.log")), true)) {
+                 PrintWriter log = new PrintWriter(Files.newBufferedWriter(out.resolve(logName)), true)) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     log.println(line);
                     if (line.startsWith("PORT=")) {
@@ -185,10 +254,11 @@ public final class Compare {
         copier.setDaemon(true);
         copier.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "stop-server"));
-        serverBanner = banner.get(120, TimeUnit.SECONDS);
-        int port = Integer.parseInt(serverBanner.split(" ")[0].substring("PORT=".length()));
+        String started = banner.get(120, TimeUnit.SECONDS);
+        serverBanner = serverBanner.isEmpty() ? started : serverBanner + "`, then `" + started;
+        int port = Integer.parseInt(started.split(" ")[0].substring("PORT=".length()));
         target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        System.out.println("[compare] " + serverBanner);
+        System.out.println("[compare] " + started);
         return server;
     }
 
@@ -215,13 +285,13 @@ public final class Compare {
 
     // ---- the runs ----
 
-    private void warmUp() throws InterruptedException {
-        for (Mode mode : MODES) {
-            LoadGenerator.run(target, overheadPath(mode),
+    private void warmUp(List<Mode> modes, List<Scenario> scenarios) throws InterruptedException {
+        for (Mode mode : modes) {
+            LoadGenerator.run(target, mode.overheadPath(),
                     new LoadGenerator.Settings(4, Duration.ZERO, globalWarm, 1_000_000, Duration.ofSeconds(30)));
         }
-        for (Scenario scenario : SCENARIOS) {
-            for (Mode mode : MODES) {
+        for (Scenario scenario : scenarios) {
+            for (Mode mode : modes) {
                 LoadGenerator.run(target, mode.prefix() + scenario.path(),
                         new LoadGenerator.Settings(16, Duration.ZERO, globalWarm, 1_000_000, Duration.ofSeconds(30)));
             }
@@ -242,12 +312,13 @@ public final class Compare {
         }
     }
 
-    private void runMatrix() throws IOException, InterruptedException {
-        int total = SCENARIOS.size() * concurrency.size() * MODES.size();
+    private void runMatrix(List<Scenario> scenarios, List<Integer> connectionCounts, List<Mode> modes)
+            throws IOException, InterruptedException {
+        int total = scenarios.size() * connectionCounts.size() * modes.size();
         int done = 0;
-        for (Scenario scenario : SCENARIOS) {
-            for (int connections : concurrency) {
-                for (Mode mode : MODES) { // modes interleaved, so drift of the machine's load hits them alike
+        for (Scenario scenario : scenarios) {
+            for (int connections : connectionCounts) {
+                for (Mode mode : modes) { // modes interleaved, so drift of the machine's load hits them alike
                     JsonNode before = jvm("");
                     long t0 = System.nanoTime();
                     LoadGenerator.Result result = LoadGenerator.run(target, mode.prefix() + scenario.path(),
@@ -275,33 +346,27 @@ public final class Compare {
 
     /**
      * The hello-overhead target needs p50s that differ by a few percent: the matrix's single cell per mode
-     * is too exposed to the noise of a shared machine. This runs hello at 1 connection for every mode,
-     * modes interleaved, {@code probeRounds} times; the report uses the median of the rounds.
+     * is too exposed to the noise of a shared machine. This runs hello at 1 connection for every one of
+     * {@code modes}, modes interleaved, {@code probeRounds} times, into {@code rounds}; the report uses the
+     * median of the rounds.
      */
-    private void runOverheadProbe() throws InterruptedException {
+    private void runOverheadProbe(List<Mode> modes, List<ProbeRound> rounds) throws InterruptedException {
         for (int round = 0; round < probeRounds; round++) {
             Map<String, Double> p50 = new LinkedHashMap<>();
-            for (Mode mode : MODES) {
-                LoadGenerator.Result r = LoadGenerator.run(target, overheadPath(mode), new LoadGenerator.Settings(1,
+            for (Mode mode : modes) {
+                LoadGenerator.Result r = LoadGenerator.run(target, mode.overheadPath(), new LoadGenerator.Settings(1,
                         Duration.ofMillis(100), probeMeasure, 5_000_000, Duration.ofSeconds(30)));
                 p50.put(mode.name(), r.millisAt(50));
             }
-            probe.add(new ProbeRound(p50));
+            rounds.add(new ProbeRound(p50));
             System.out.println("[compare] overhead probe round " + (round + 1) + ": hello p50 ms at 1 connection " + p50);
         }
     }
 
-    /** The probe's endpoint of {@code mode}: one handler for every mode, with or without the bridge. */
-    static String overheadPath(Mode mode) {
-        return switch (mode.name()) {
-            case "servlet-async" -> "/api/overhead/shared/async/hello";
-            default -> "/api/overhead/" + mode.name() + "/hello";
-        };
-    }
-
-    /** The median over the probe rounds of hello's p50 at 1 connection, in ms. */
+    /** The median over the probe rounds (of either server) of hello's p50 at 1 connection, in ms. */
     Optional<Double> probeMedian(String mode) {
-        double[] v = probe.stream().mapToDouble(r -> r.p50ByMode().getOrDefault(mode, Double.NaN))
+        double[] v = Stream.concat(probe.stream(), virtualProbe.stream())
+                .mapToDouble(r -> r.p50ByMode().getOrDefault(mode, Double.NaN))
                 .filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
             return Optional.empty();
@@ -311,6 +376,16 @@ public final class Compare {
 
     List<ProbeRound> probe() {
         return probe;
+    }
+
+    /** Whether this run measured the virtual-thread columns (JDK 21+, no {@code --no-virtual}). */
+    boolean virtual() {
+        return virtual;
+    }
+
+    /** The connection counts of the virtual-thread columns: the matrix's and {@link #MANY_CONNECTIONS}. */
+    List<Integer> virtualConcurrency() {
+        return virtualConcurrency;
     }
 
     Duration probeMeasure() {
@@ -364,8 +439,8 @@ public final class Compare {
             Map<String, double[]> rps = new LinkedHashMap<>();
             Map<String, double[]> tail = new LinkedHashMap<>();
             for (Mode mode : MODES) {
-                rps.put(mode.name(), series(mode, scenario, r -> r.throughput()));
-                tail.put(mode.name(), series(mode, scenario, r -> r.millisAt(99)));
+                rps.put(mode.name(), series(mode, scenario, concurrency, r -> r.throughput()));
+                tail.put(mode.name(), series(mode, scenario, concurrency, r -> r.millisAt(99)));
             }
             List<Charts.Line> lines = Charts.lines(rps);
             if (scenario.name().equals("sleep")) {
@@ -387,11 +462,39 @@ public final class Compare {
         all.addAll(p99);
         Charts.grid(all, SCENARIOS.size(), out.resolve("overview.png"));
         files.add(0, "overview.png");
+        if (virtual) {
+            files.addAll(writeVirtualCharts());
+        }
         return files;
     }
 
-    double[] series(Mode mode, Scenario scenario, java.util.function.ToDoubleFunction<LoadGenerator.Result> f) {
-        return concurrency.stream().mapToDouble(c -> cell(mode.name(), scenario.name(), c)
+    /** Per waiting scenario: throughput and p99 of direct and per-call on platform and virtual threads, to 1,024. */
+    private List<String> writeVirtualCharts() throws IOException {
+        double[] x = virtualConcurrency.stream().mapToDouble(Integer::doubleValue).toArray();
+        List<Mode> compared = new ArrayList<>(MODES.stream().filter(m -> MANY_ON_PLATFORM.contains(m.name())).toList());
+        compared.addAll(VIRTUAL_MODES);
+        List<String> files = new ArrayList<>();
+        for (Scenario scenario : virtualScenarios()) {
+            Map<String, double[]> rps = new LinkedHashMap<>();
+            Map<String, double[]> tail = new LinkedHashMap<>();
+            for (Mode mode : compared) {
+                rps.put(mode.name(), series(mode, scenario, virtualConcurrency, r -> r.throughput()));
+                tail.put(mode.name(), series(mode, scenario, virtualConcurrency, r -> r.millisAt(99)));
+            }
+            String name = "virtual-" + scenario.name() + ".png";
+            Charts.grid(List.of(
+                    Charts.chart("throughput: " + scenario.name() + ", platform vs virtual threads", "requests/s (2xx)", x,
+                            Charts.lines(rps), scenario.name().startsWith("sleep")),
+                    Charts.chart("p99 latency: " + scenario.name() + ", platform vs virtual threads", "p99 ms (log)", x,
+                            Charts.lines(tail), true)), 2, out.resolve(name));
+            files.add(name);
+        }
+        return files;
+    }
+
+    double[] series(Mode mode, Scenario scenario, List<Integer> connectionCounts,
+            java.util.function.ToDoubleFunction<LoadGenerator.Result> f) {
+        return connectionCounts.stream().mapToDouble(c -> cell(mode.name(), scenario.name(), c)
                 .map(cell -> f.applyAsDouble(cell.result())).orElse(Double.NaN)).toArray();
     }
 

@@ -71,13 +71,17 @@ final class Report {
                 + "HdrHistogram (3 digits), a request counts when it completes inside the window");
         row("per cell", "warm-up " + run.warm().toMillis() + " ms, then measured " + run.measure().toMillis() + " ms");
         row("global warm-up", "every endpoint " + run.globalWarm().toMillis() + " ms at 16 connections before the matrix");
-        row("connections", run.concurrency().toString());
+        row("connections", run.concurrency() + (run.virtual() ? "; the virtual-thread columns (a second server JVM whose"
+                + " requests run on virtual threads, Jetty's `threadpool-virtual` way) and `" + String.join("`, `",
+                Compare.MANY_ON_PLATFORM) + "` beside them: " + run.virtualConcurrency() : ""));
         row("hello overhead probe", "after the matrix: " + run.probe().size() + " rounds, each running the trivial body at 1"
                 + " connection for every mode in turn (100 ms warm-up, " + run.probeMeasure().toMillis() + " ms measured) on"
                 + " `/api/overhead/{direct|per-call|pooled|shared}/hello` and `/api/overhead/shared/async/hello`: one"
                 + " handler whose only difference between `direct` and a mode is the bridge call. The target uses the"
                 + " median p50 of the rounds. (`/api/{mode}/hello` of the matrix also binds the query parameters and"
-                + " builds the downstream URI, which `/api/direct/hello` does not: its cells overstate the bridge's cost.)");
+                + " builds the downstream URI, which `/api/direct/hello` does not: its cells overstate the bridge's cost.)"
+                + " The yardsticks `executor` and `executor-async` run in the same rounds; the virtual-thread columns have"
+                + " their own rounds on their own server.");
         for (Map.Entry<String, String> note : run.notes().entrySet()) {
             row(note.getKey(), note.getValue());
         }
@@ -87,8 +91,11 @@ final class Report {
         md.println();
         md.println("Modes (columns of the matrix):");
         md.println();
-        for (Compare.Mode mode : Compare.MODES) {
+        for (Compare.Mode mode : columns()) {
             md.println("- `" + mode.name() + "` (`" + mode.prefix() + "{scenario}`): " + mode.what());
+        }
+        for (Compare.Mode mode : Compare.PROBE_BASELINES) {
+            md.println("- `" + mode.name() + "` (the overhead probe only, `" + mode.overheadPath() + "`): " + mode.what());
         }
         md.println();
         md.println("Scenarios:");
@@ -96,7 +103,19 @@ final class Report {
         for (Compare.Scenario s : Compare.SCENARIOS) {
             md.println("- `" + s.name() + "` (`" + s.path() + "`): " + s.what());
         }
+        if (run.virtual()) {
+            md.println("- `" + Compare.LONG_SLEEP.name() + "` (`" + Compare.LONG_SLEEP.path() + "`): " + Compare.LONG_SLEEP.what());
+        }
         md.println();
+    }
+
+    /** The matrix's columns: the platform modes, then (if measured) the virtual-thread ones. */
+    private List<Compare.Mode> columns() {
+        List<Compare.Mode> modes = new ArrayList<>(Compare.MODES);
+        if (run.virtual()) {
+            modes.addAll(Compare.VIRTUAL_MODES);
+        }
+        return modes;
     }
 
     private void row(String key, String value) {
@@ -120,6 +139,12 @@ final class Report {
                         run.probeMeasure().toMillis(), m.get(), directProbe.get(), over, (m.get() - directProbe.get()) * 1000,
                         over <= 5 ? "met" : "**missed**");
             }
+        }
+        probeRatio("shared", "executor", 1.0, "a raw single-thread executor round trip over HTTP");
+        probeRatio("servlet-async", "executor-async", 1.1,
+                "Spring's asynchronous return of a plain `CompletableFuture` completed on another thread");
+        if (run.virtual()) {
+            probeRatio("per-call-vt", "direct-vt", 1.05, "`direct` on virtual threads (the bridge's overhead there)");
         }
         for (int c : List.of(1, 16)) {
             Optional<Compare.Cell> d = run.cell("direct", "hello", c);
@@ -164,6 +189,24 @@ final class Report {
                 });
             }
         }
+        if (run.virtual()) {
+            for (String scenario : List.of("sleep", Compare.LONG_SLEEP.name(), "aggregate")) {
+                for (String mode : Compare.MANY_ON_PLATFORM) {
+                    Optional<Compare.Cell> platform = run.cell(mode, scenario, Compare.MANY_CONNECTIONS);
+                    Optional<Compare.Cell> virtual = run.cell(mode + "-vt", scenario, Compare.MANY_CONNECTIONS);
+                    if (platform.isPresent() && virtual.isPresent()) {
+                        LoadGenerator.Result p = platform.get().result();
+                        LoadGenerator.Result v = virtual.get().result();
+                        md.printf(Locale.ROOT, "| (reference) `%s` `%s` at %,d connections, on virtual threads vs on %d"
+                                        + " platform Jetty threads | %,.0f vs %,.0f req/s (%.2f×), p99 %s vs %s ms, errors %s vs %s"
+                                        + " | reference |%n",
+                                mode, scenario, Compare.MANY_CONNECTIONS, run.jettyThreads(), v.throughput(), p.throughput(),
+                                v.throughput() / p.throughput(), ms(v.millisAt(99)), ms(p.millisAt(99)),
+                                v.errors() == 0 ? "0" : Compare.statuses(v), p.errors() == 0 ? "0" : Compare.statuses(p));
+                    }
+                }
+            }
+        }
         for (int c : run.concurrency()) {
             run.cell("pooled", "sleep", c).ifPresent(cell -> {
                 double cap = Math.min(c, Compare.POOLED_POOL_SIZE) * 100.0;
@@ -182,6 +225,19 @@ final class Report {
         md.println();
     }
 
+    /** A target row: the probe median of {@code mode} at most {@code limit} × that of {@code yardstick}. */
+    private void probeRatio(String mode, String yardstick, double limit, String what) {
+        Optional<Double> m = run.probeMedian(mode);
+        Optional<Double> y = run.probeMedian(yardstick);
+        if (m.isEmpty() || y.isEmpty()) {
+            return;
+        }
+        double ratio = m.get() / y.get();
+        md.printf(Locale.ROOT, "| `hello` p50 of `%s` ≤ %.2f× `%s`, %s, 1 connection (median of %d interleaved rounds) |"
+                        + " %.3f ms vs %.3f ms: **%.3f×** (%+.0f µs) | %s |%n", mode, limit, yardstick, what, run.probe().size(),
+                m.get(), y.get(), ratio, (m.get() - y.get()) * 1000, ratio <= limit ? "met" : "**missed**");
+    }
+
     // ---- charts and tables ----
 
     private void charts() {
@@ -193,6 +249,16 @@ final class Report {
                 + ". In `throughput: sleep` (log scale) the dashed lines are the ideal (connections ÷ 10 ms) and the"
                 + " PER_CALL_POOLED cap (" + Compare.POOLED_POOL_SIZE + " workers ÷ 10 ms = 1,600 req/s).");
         md.println();
+        if (run.virtual()) {
+            md.println("Platform against virtual request threads, to " + Compare.MANY_CONNECTIONS + " connections:");
+            md.println();
+            for (String file : charts) {
+                if (file.startsWith("virtual-")) {
+                    md.println("![" + file + "](" + file + ")");
+                    md.println();
+                }
+            }
+        }
     }
 
     private void httpTables() {
@@ -202,14 +268,18 @@ final class Report {
                 + " measurement) divided by every request sent in it; `cores` is the same CPU time divided by the cell's"
                 + " wall time. Both include the server's JIT compiler and GC threads. Threads and heap are the server"
                 + " JVM's right after the cell (heap before any GC).");
-        for (Compare.Scenario s : Compare.SCENARIOS) {
+        List<Compare.Scenario> scenarios = new ArrayList<>(Compare.SCENARIOS);
+        if (run.virtual()) {
+            scenarios.add(Compare.LONG_SLEEP);
+        }
+        for (Compare.Scenario s : scenarios) {
             md.println();
             md.println("### " + s.name());
             md.println();
             md.println("| mode | conns | req/s | p50 | p90 | p99 | p99.9 | max | errors | CPU µs/req | cores | threads | Jetty threads | heap MB | GCs |");
             md.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
-            for (int c : run.concurrency()) {
-                for (Compare.Mode m : Compare.MODES) {
+            for (int c : run.virtual() ? run.virtualConcurrency() : run.concurrency()) {
+                for (Compare.Mode m : columns()) {
                     run.cell(m.name(), s.name(), c).ifPresent(cell -> {
                         LoadGenerator.Result r = cell.result();
                         md.printf(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %.0f | %.2f | %d | %d | %.0f | %d |%n",
