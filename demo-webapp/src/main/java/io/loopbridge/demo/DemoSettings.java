@@ -5,14 +5,15 @@ import java.time.Duration;
 /**
  * The demo's knobs (see {@link DemoConfig}), read once from system properties. Threads: immutable.
  *
+ * <p>{@value #VIRTUAL_THREADS} is the server's knob, not the web app's: the server's thread pool runs
+ * requests on virtual threads (the {@code jetty:run-war} profile, {@code src/jetty/deploy.sh}); reading the
+ * settings only refuses it on a JVM that cannot have them.
+ *
  * @param timeout every bridge's timeout
  * @param maxInFlight every bridge's maxInFlight
  * @param poolSize the worker pool of the pooled bridge (and of per-call's submit)
- * @param virtualThreads whether the server was asked to run requests on virtual threads: the server's thread
- *     pool does that (the {@code jetty:run-war} profile, {@code src/jetty/deploy.sh}); the web app only
- *     refuses to start when the JVM cannot have them
  */
-record DemoSettings(Duration timeout, int maxInFlight, int poolSize, boolean virtualThreads) {
+record DemoSettings(Duration timeout, int maxInFlight, int poolSize) {
     static final String TIMEOUT_MS = "loopbridge.demo.timeoutMs";
     static final String MAX_IN_FLIGHT = "loopbridge.demo.maxInFlight";
     static final String VIRTUAL_THREADS = "loopbridge.demo.virtualThreads";
@@ -20,11 +21,12 @@ record DemoSettings(Duration timeout, int maxInFlight, int poolSize, boolean vir
     static final int VIRTUAL_THREADS_JDK = 21;
 
     static DemoSettings fromSystemProperties() {
-        return new DemoSettings(Duration.ofMillis(positive(TIMEOUT_MS, 5000)), positive(MAX_IN_FLIGHT, 64), 16,
-                virtualThreadsProperty());
+        checkVirtualThreads();
+        return new DemoSettings(Duration.ofMillis(positive(TIMEOUT_MS, 5000)), positive(MAX_IN_FLIGHT, 64), 16);
     }
 
-    private static boolean virtualThreadsProperty() {
+    /** Refuses {@value #VIRTUAL_THREADS} when it is neither true nor false, or true on a JDK before 21. */
+    private static void checkVirtualThreads() {
         String raw = System.getProperty(VIRTUAL_THREADS, "false").trim();
         if (!raw.equals("true") && !raw.equals("false")) {
             throw new IllegalArgumentException("system property " + VIRTUAL_THREADS + ": '" + raw
@@ -36,7 +38,6 @@ record DemoSettings(Duration timeout, int maxInFlight, int poolSize, boolean vir
                     + " or newer, and this JVM is " + jdk + " (" + System.getProperty("java.home")
                     + "): run the server on a JDK 21+ (for Maven: JAVA_HOME=/path/to/jdk-21+ mvn ...), or drop the property");
         }
-        return raw.equals("true");
     }
 
     private static int positive(String property, int fallback) {

@@ -46,7 +46,7 @@ final class OverheadController implements DisposableBean {
         return switch (mode) {
             case DIRECT -> body(mode);
             case EXECUTOR -> CompletableFuture.supplyAsync(() -> body(mode), executor).join();
-            default -> bridges.get(DemoMode.of(mode).path).run(loop -> CompletableFuture.completedFuture(body(mode)));
+            default -> bridge(mode).run(loop -> CompletableFuture.completedFuture(body(mode)));
         };
     }
 
@@ -57,11 +57,13 @@ final class OverheadController implements DisposableBean {
         return switch (mode) {
             case DIRECT -> CompletableFuture.completedFuture(body(mode));
             case EXECUTOR -> CompletableFuture.supplyAsync(() -> body(mode), executor);
-            default -> {
-                LoopBridge bridge = bridges.get(DemoMode.of(mode).path);
-                yield bridge.submit(loop -> CompletableFuture.completedFuture(body(mode)));
-            }
+            default -> bridge(mode).submit(loop -> CompletableFuture.completedFuture(body(mode)));
         };
+    }
+
+    /** The bridge of {@code mode}; a 400 naming the valid modes for any other. */
+    private LoopBridge bridge(String mode) {
+        return bridges.get(DemoMode.of(mode).path);
     }
 
     private static Object body(String mode) {

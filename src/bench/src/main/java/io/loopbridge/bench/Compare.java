@@ -48,10 +48,9 @@ public final class Compare {
 
     /**
      * A column of the matrix: how one mode is reached ({@code prefix} of the scenarios, null for a yardstick
-     * of the overhead probe only; {@code overheadPath} of the probe), and whether its server runs requests on
-     * virtual threads.
+     * of the overhead probe only; {@code overheadPath} of the probe).
      */
-    record Mode(String name, String prefix, String overheadPath, boolean virtual, String what) {}
+    record Mode(String name, String prefix, String overheadPath, String what) {}
 
     record Scenario(String name, String path, String what) {}
 
@@ -73,32 +72,30 @@ public final class Compare {
     record ProbeRound(Map<String, Double> p50ByMode) {}
 
     static final List<Mode> MODES = List.of(
-            new Mode("direct", "/api/direct/", "/api/overhead/direct/hello", false,
+            new Mode("direct", "/api/direct/", "/api/overhead/direct/hello",
                     "baseline: plain blocking controller, CompletableFuture.join(), no bridge"),
-            new Mode("per-call", "/api/per-call/", "/api/overhead/per-call/hello", false,
+            new Mode("per-call", "/api/per-call/", "/api/overhead/per-call/hello",
                     "PER_CALL: bridge.run, fresh loop on the servlet thread"),
-            new Mode("pooled", "/api/pooled/", "/api/overhead/pooled/hello", false,
+            new Mode("pooled", "/api/pooled/", "/api/overhead/pooled/hello",
                     "PER_CALL_POOLED: bridge.run, fresh loop on a worker of a 16-thread pool"),
-            new Mode("shared", "/api/shared/", "/api/overhead/shared/hello", false,
+            new Mode("shared", "/api/shared/", "/api/overhead/shared/hello",
                     "SHARED: bridge.run, one long-lived loop thread"),
-            new Mode("servlet-async", "/api/shared/async/", "/api/overhead/shared/async/hello", false,
+            new Mode("servlet-async", "/api/shared/async/", "/api/overhead/shared/async/hello",
                     "the controller returns bridge.submit(...) of the SHARED bridge (servlet async)"));
     /** Yardsticks of the overhead probe only: the same handler with the body on a raw single-thread executor. */
     static final List<Mode> PROBE_BASELINES = List.of(
-            new Mode("executor", null, "/api/overhead/executor/hello", false,
+            new Mode("executor", null, "/api/overhead/executor/hello",
                     "yardstick of `shared`: the body on a raw single-thread ExecutorService, joined"),
-            new Mode("executor-async", null, "/api/overhead/executor/async/hello", false,
+            new Mode("executor-async", null, "/api/overhead/executor/async/hello",
                     "yardstick of `servlet-async`: a plain CompletableFuture completed on that executor, returned to Spring"));
     /** The columns on virtual threads (JDK 21+): a second server JVM that runs each request on a new virtual thread. */
     static final List<Mode> VIRTUAL_MODES = List.of(
-            new Mode("direct-vt", "/api/direct/", "/api/overhead/direct/hello", true,
+            new Mode("direct-vt", "/api/direct/", "/api/overhead/direct/hello",
                     "`direct` on Jetty's virtual threads (a new virtual thread per request)"),
-            new Mode("per-call-vt", "/api/per-call/", "/api/overhead/per-call/hello", true,
+            new Mode("per-call-vt", "/api/per-call/", "/api/overhead/per-call/hello",
                     "`per-call` on Jetty's virtual threads: the loop runs on the request's virtual thread"));
     /** The virtual-thread columns' extra connection count, where 400 platform threads run out. */
     static final int MANY_CONNECTIONS = 1024;
-    /** The platform columns measured at {@link #MANY_CONNECTIONS} too, beside the virtual ones. */
-    static final List<String> MANY_ON_PLATFORM = List.of("direct", "per-call");
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("hello", "hello", "trivial body: the bridge's overhead"),
             new Scenario("sleep", "sleep?ms=10", "a 10 ms loop timer (direct: a 10 ms timer future, joined)"),
@@ -106,6 +103,8 @@ public final class Compare {
                     "3 concurrent HttpClient calls to /downstream/users/{id} (5 ms each, same server), gathered"),
             new Scenario("cpu", "cpu", "64 chained SHA-256 rounds of 1 KiB (about 100 µs once compiled; measured: the `cpu body` rows above) on the loop (direct: on the request thread)"));
     static final int POOLED_POOL_SIZE = 16; // DemoSettings.poolSize
+    /** The platform columns measured at {@link #MANY_CONNECTIONS} too, beside the virtual ones. */
+    static final List<Mode> MANY_ON_PLATFORM = List.of(MODES.get(0), MODES.get(1)); // direct, per-call
     /**
      * The virtual-thread columns only: a wait long enough that the platform thread pool, not the 2 cores, is
      * the limit at {@link #MANY_CONNECTIONS} (400 threads / 100 ms = 4,000 req/s).
@@ -184,8 +183,7 @@ public final class Compare {
             probeCpuBody();
             runMatrix(SCENARIOS, concurrency, MODES);
             if (virtual) {
-                runMatrix(virtualScenarios(), List.of(MANY_CONNECTIONS),
-                        MODES.stream().filter(m -> MANY_ON_PLATFORM.contains(m.name())).toList());
+                runMatrix(virtualScenarios(), List.of(MANY_CONNECTIONS), MANY_ON_PLATFORM);
             }
             runOverheadProbe(Stream.concat(MODES.stream(), PROBE_BASELINES.stream()).toList(), probe);
         } finally {
@@ -383,6 +381,15 @@ public final class Compare {
         return virtual;
     }
 
+    /** Every scenario this run measured: the matrix's, and {@link #LONG_SLEEP} with the virtual-thread columns. */
+    List<Scenario> scenarios() {
+        List<Scenario> scenarios = new ArrayList<>(SCENARIOS);
+        if (virtual) {
+            scenarios.add(LONG_SLEEP);
+        }
+        return scenarios;
+    }
+
     /** The connection counts of the virtual-thread columns: the matrix's and {@link #MANY_CONNECTIONS}. */
     List<Integer> virtualConcurrency() {
         return virtualConcurrency;
@@ -471,7 +478,7 @@ public final class Compare {
     /** Per waiting scenario: throughput and p99 of direct and per-call on platform and virtual threads, to 1,024. */
     private List<String> writeVirtualCharts() throws IOException {
         double[] x = virtualConcurrency.stream().mapToDouble(Integer::doubleValue).toArray();
-        List<Mode> compared = new ArrayList<>(MODES.stream().filter(m -> MANY_ON_PLATFORM.contains(m.name())).toList());
+        List<Mode> compared = new ArrayList<>(MANY_ON_PLATFORM);
         compared.addAll(VIRTUAL_MODES);
         List<String> files = new ArrayList<>();
         for (Scenario scenario : virtualScenarios()) {

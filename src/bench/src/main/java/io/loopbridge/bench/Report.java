@@ -73,7 +73,8 @@ final class Report {
         row("global warm-up", "every endpoint " + run.globalWarm().toMillis() + " ms at 16 connections before the matrix");
         row("connections", run.concurrency() + (run.virtual() ? "; the virtual-thread columns (a second server JVM whose"
                 + " requests run on virtual threads, Jetty's `threadpool-virtual` way) and `" + String.join("`, `",
-                Compare.MANY_ON_PLATFORM) + "` beside them: " + run.virtualConcurrency() : ""));
+                Compare.MANY_ON_PLATFORM.stream().map(Compare.Mode::name).toList()) + "` beside them: "
+                + run.virtualConcurrency() : ""));
         row("hello overhead probe", "after the matrix: " + run.probe().size() + " rounds, each running the trivial body at 1"
                 + " connection for every mode in turn (100 ms warm-up, " + run.probeMeasure().toMillis() + " ms measured) on"
                 + " `/api/overhead/{direct|per-call|pooled|shared}/hello` and `/api/overhead/shared/async/hello`: one"
@@ -100,11 +101,8 @@ final class Report {
         md.println();
         md.println("Scenarios:");
         md.println();
-        for (Compare.Scenario s : Compare.SCENARIOS) {
+        for (Compare.Scenario s : run.scenarios()) {
             md.println("- `" + s.name() + "` (`" + s.path() + "`): " + s.what());
-        }
-        if (run.virtual()) {
-            md.println("- `" + Compare.LONG_SLEEP.name() + "` (`" + Compare.LONG_SLEEP.path() + "`): " + Compare.LONG_SLEEP.what());
         }
         md.println();
     }
@@ -191,7 +189,8 @@ final class Report {
         }
         if (run.virtual()) {
             for (String scenario : List.of("sleep", Compare.LONG_SLEEP.name(), "aggregate")) {
-                for (String mode : Compare.MANY_ON_PLATFORM) {
+                for (Compare.Mode m : Compare.MANY_ON_PLATFORM) {
+                    String mode = m.name();
                     Optional<Compare.Cell> platform = run.cell(mode, scenario, Compare.MANY_CONNECTIONS);
                     Optional<Compare.Cell> virtual = run.cell(mode + "-vt", scenario, Compare.MANY_CONNECTIONS);
                     if (platform.isPresent() && virtual.isPresent()) {
@@ -268,11 +267,7 @@ final class Report {
                 + " measurement) divided by every request sent in it; `cores` is the same CPU time divided by the cell's"
                 + " wall time. Both include the server's JIT compiler and GC threads. Threads and heap are the server"
                 + " JVM's right after the cell (heap before any GC).");
-        List<Compare.Scenario> scenarios = new ArrayList<>(Compare.SCENARIOS);
-        if (run.virtual()) {
-            scenarios.add(Compare.LONG_SLEEP);
-        }
-        for (Compare.Scenario s : scenarios) {
+        for (Compare.Scenario s : run.scenarios()) {
             md.println();
             md.println("### " + s.name());
             md.println();

@@ -13,7 +13,7 @@ import org.springframework.util.MultiValueMap;
  * whatever its parameters.
  * <ul>
  *   <li>Any 4xx; a 2xx unless the demo's strict reading of the parameters ({@link BadInputs#refusedQuery}:
- *   ASCII digits only, no sign but {@code -}, no empty, repeated or unknown parameter) refuses them.</li>
+ *   ASCII digits only, no sign, no empty, repeated or unknown parameter) refuses them.</li>
  *   <li>A 500 only as loopbridge's {@value #NESTED_LOOP} problem for a path whose last segment is
  *   {@code nested}, or as the downstream's documented failure ({@code /downstream/users/{id}?fail=true},
  *   detail ending "{@value #DOWNSTREAM_FAILURE}").</li>
