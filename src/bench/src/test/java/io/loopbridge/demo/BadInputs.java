@@ -27,6 +27,9 @@ import org.springframework.util.MultiValueMap;
  * <p>A target is a string of chars 0x00 to 0xFF that {@code HttpConnection.get} sends one byte each: percent
  * escapes are written out, and chars 0x80 to 0xFF are raw bytes on the wire.
  *
+ * <p>{@link #documented} is the other generator: real path {@code i} of {@link #TEMPLATES} with every parameter
+ * it reads set to a small valid value and nothing mutated, the request the README documents.
+ *
  * <p>{@link #askedMillis} reads a target back the way the demo reads it, for the oracle.
  *
  * <p>Threads: stateless statics; an instance is one generation on one thread.
@@ -137,6 +140,15 @@ final class BadInputs {
         return new BadInputs(seed).request(seed);
     }
 
+    /**
+     * Template {@code template} of {@link #TEMPLATES} as documented: a mode drawn from {@code seed}, every
+     * parameter it reads in range (waits of at most 1 ms, {@code fail=false}), no mutation. Answered 200 (500
+     * for {@code /nested}).
+     */
+    static Request documented(long seed, int template) {
+        return new BadInputs(seed).documentedRequest(seed, TEMPLATES.get(template));
+    }
+
     /** Every trait a run can exercise: the kinds of values and mutations. */
     static Set<String> allTraits() {
         Set<String> all = new TreeSet<>();
@@ -162,6 +174,23 @@ final class BadInputs {
         String query = query(start.params());
         String target = mutateTarget(query.isEmpty() ? path : path + "?" + query);
         return new Request(seed, target, start.template(), Set.copyOf(traits));
+    }
+
+    private Request documentedRequest(long seed, String template) {
+        String scenario = template.substring(template.lastIndexOf('/') + 1);
+        List<Param> params = template.startsWith("/downstream/") ? DOWNSTREAM : PARAMS.getOrDefault(scenario, List.of());
+        String path = template.replace("{mode}", pick(MODES)).replace("{id}", Integer.toString(inRange(USER_ID)));
+        String query = String.join("&", params.stream().map(p -> p.name() + "=" + documentedValue(p)).toList());
+        return new Request(seed, query.isEmpty() ? path : path + "?" + query, template, Set.of(trait(ValueKind.IN_RANGE)));
+    }
+
+    private String documentedValue(Param p) {
+        return switch (p.kind()) {
+            case INT -> Integer.toString(inRange(p));
+            case TIME -> Integer.toString(p.min() + random.nextInt(2));
+            case IDS -> idList(random.nextInt(Math.max(p.min(), 1), 6));
+            case BOOL -> "false";
+        };
     }
 
     private Start start() {
