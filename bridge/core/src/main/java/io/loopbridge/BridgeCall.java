@@ -21,10 +21,11 @@ import java.util.function.Consumer;
  * released, the counters updated, then the future completed, in that order. Where the body runs is
  * the {@link CallRunner}'s business; the call itself does not know its mode.
  *
- * <p>Threads: created on the caller's thread; {@link #runOnFreshLoop} on a worker or the caller's
+ * <p>Threads: created on the caller's thread; {@link #run} (a worker's) and {@link #call} (a loop's) on
+ * the thread that runs the body; {@link #runOnFreshLoop} on a worker or the caller's
  * thread; {@link #finish} and {@link #cancel} from whichever thread ends the call.
  */
-final class BridgeCall<T> implements Runnable {
+final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
     private static final VarHandle FINISHED;
 
     static {
@@ -64,8 +65,12 @@ final class BridgeCall<T> implements Runnable {
         this.timeout = timeout;
     }
 
-    /** The body as a loop other than the caller's runs it: records the admission-to-start lag first. */
-    CompletionStage<T> startLagged(EventLoop loop) throws Exception {
+    /**
+     * The body as a loop other than the caller's runs it (the call is its task's body): records the
+     * admission-to-start lag first. The loop thread.
+     */
+    @Override
+    public CompletionStage<T> call(EventLoop loop) throws Exception {
         ranOn = Thread.currentThread();
         bridge.counters.recordLag(System.nanoTime() - admittedAt);
         return body.call(loop);
@@ -74,7 +79,7 @@ final class BridgeCall<T> implements Runnable {
     /** A worker's run: a fresh loop on this thread, the body started with its lag recorded. */
     @Override
     public void run() {
-        runOnFreshLoop(this::startLagged, this::attach);
+        runOnFreshLoop(this, this::attach);
     }
 
     /**

@@ -41,6 +41,7 @@ final class DefaultEventLoop implements EventLoop {
     private static final int CLOSED = 2;
     private static final VarHandle STATE;
     private static final VarHandle BATCHING;
+    private static final VarHandle PARKED;
 
     /** How the exception handler's description of a callback starts when it failed during shutdown. */
     static final String SHUTDOWN_FAILURE = "unhandled exception during shutdown of loop '";
@@ -52,6 +53,7 @@ final class DefaultEventLoop implements EventLoop {
         try {
             STATE = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "state", int.class);
             BATCHING = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "batching", int.class);
+            PARKED = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "parked", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,7 +80,10 @@ final class DefaultEventLoop implements EventLoop {
     private volatile int batching;
     /** The thread running the loop, null while idle. Read by producers to unpark it. */
     private volatile Thread owner;
-    /** True while the owner is about to park or parked; producers unpark only then. */
+    /**
+     * True while the owner is about to park or parked, and nobody has woken it yet: the first producer
+     * to clear it unparks the owner, the others need not (one {@code unpark} per park, not one per offer).
+     */
     private volatile boolean parked;
     /** Set by {@link #stop()} from any thread, consumed by the loop thread. */
     private volatile boolean stopRequested;
@@ -245,7 +250,7 @@ final class DefaultEventLoop implements EventLoop {
     }
 
     private void wake() {
-        if (parked) {
+        if (parked && PARKED.compareAndSet(this, true, false)) {
             LockSupport.unpark(owner);
         }
     }
@@ -256,7 +261,7 @@ final class DefaultEventLoop implements EventLoop {
         if (context == null) {
             return contextFreeCallbacks;
         }
-        return context.task() instanceof Task<?> task ? task.callbacks : command -> dispatchCallback(command, context);
+        return context.task() instanceof Task<?> task ? task.callbacks() : command -> dispatchCallback(command, context);
     }
 
     @Override
@@ -308,10 +313,7 @@ final class DefaultEventLoop implements EventLoop {
     <T> T run(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> onStart) {
         enter("runUntilComplete");
         try {
-            Task<T> main = newTask(name, body, context);
-            if (onStart != null) {
-                onStart.accept(main);
-            }
+            Task<T> main = newTask(name, body, context, onStart);
             while (!main.isDone()) {
                 if (interrupted) {
                     main.cancel(false);
@@ -427,9 +429,14 @@ final class DefaultEventLoop implements EventLoop {
      * interrupted; if {@code bounded}, also no later than {@code until} ({@link System#nanoTime()}).
      */
     private void awaitWork(boolean bounded, long until) {
-        parked = true;
         try {
-            while (inbox.isEmpty() && !stopRequested) {
+            while (true) {
+                // set before each look at the inbox, since a producer's wake() clears it: one that offers
+                // after the look then sees it set and unparks this thread
+                parked = true;
+                if (!inbox.isEmpty() || stopRequested) {
+                    return;
+                }
                 if (Thread.interrupted()) {
                     interrupted = true;
                     return;
@@ -644,14 +651,21 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> Task<T> createTask(String name, AsyncCallable<T> body) {
         Checks.notNull(body, "body");
-        return newTask(name, body, contextHere());
+        return newTask(name, body, contextHere(), null);
     }
 
-    /** Creates a task that starts in a later iteration, under {@code context}. */
-    <T> Task<T> newTask(String name, AsyncCallable<T> body, CallContext context) {
+    /**
+     * Creates a task that starts in a later iteration, under {@code context}. {@code beforeStart}, if not
+     * null, gets the task on this thread before the loop can see it: what it registers on the task (a
+     * completion action, say) is in place before the task can run, and nothing races with the loop for it.
+     */
+    <T> Task<T> newTask(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> beforeStart) {
         Task<T> task = new Task<>(this, name, body, context);
         if (inLoopThread()) {
             register(task);
+        }
+        if (beforeStart != null) {
+            beforeStart.accept(task);
         }
         dispatch(task.starter(), task.context);
         return task;

@@ -69,11 +69,16 @@ final class SharedLoopRunner extends CallRunner {
         start(call, current());
     }
 
+    /**
+     * The call's task, its end wired to the call before the loop can start it: the task's completion runs
+     * {@code finish} on the loop thread, with no caller racing the loop to register it.
+     */
     private static <T> void start(BridgeCall<T> call, Generation g) {
-        Task<T> task = g.loop.newTask(null, call::startLagged, call.context);
-        call.attach(task);
-        task.whenCompleteInline((value, failure) -> call.finish(value, failure == null ? null
-                : g.explain(failure, call.bridge)));
+        g.loop.newTask(null, call, call.context, task -> {
+            call.attach(task);
+            task.whenCompleteInline((value, failure) -> call.finish(value, failure == null ? null
+                    : g.explain(failure, call.bridge)));
+        });
     }
 
     /** At once, from any thread: a task still queued on the loop then never starts. */

@@ -58,8 +58,11 @@ public final class Task<T> extends LoopFuture<T> {
     private AsyncCallable<T> body;
     /** The context the task's body and callbacks run under: its creator's, naming this task. */
     final CallContext context;
-    /** The executor of callbacks registered under {@link #context}: made once per task, not per callback. */
-    final Executor callbacks;
+    /**
+     * The executor of callbacks registered under {@link #context}: made once per task, on first use, not
+     * per callback. Loop thread.
+     */
+    private Executor callbacks;
     /** Links of the loop's pending-task list. Loop thread only. */
     Task<?> prevTask;
     Task<?> nextTask;
@@ -75,7 +78,16 @@ public final class Task<T> extends LoopFuture<T> {
         this.id = name == null ? IDS.incrementAndGet() : 0;
         this.body = body;
         this.context = CallContext.ofTask(context, this);
-        this.callbacks = command -> loop.dispatchCallback(command, this.context);
+    }
+
+    /** The executor of callbacks registered under this task's context. Loop thread. */
+    Executor callbacks() {
+        Executor c = callbacks;
+        if (c == null) {
+            c = command -> loop.dispatchCallback(command, context);
+            callbacks = c;
+        }
+        return c;
     }
 
     /** The task's name, as given to {@link EventLoop#createTask(String, AsyncCallable)} or generated. */
