@@ -1,7 +1,9 @@
 package io.loopbridge;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Expect;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -13,9 +15,9 @@ import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
  * callSoonThreadsafe vs the loop going idle: a callback handed over from another thread while the loop
- * is about to park, or parked, must wake it (the producer reads {@code parked} after publishing; the
- * loop sets {@code parked} before its last look at the inbox). A lost wake-up would leave the loop
- * parked with work in its inbox.
+ * is about to park, or parked, must wake it (the producer reads {@code parked} after publishing and the
+ * first to clear it unparks the loop; the loop sets {@code parked} before each look at the inbox). A lost
+ * wake-up would leave the loop parked with work in its inbox.
  */
 public final class LoopWakeUpStress {
     private LoopWakeUpStress() {}
@@ -59,6 +61,71 @@ public final class LoopWakeUpStress {
                     done.complete("lost"); // no-op if the callback ran meanwhile
                 } else if (!done.isDone()) {
                     watch(l, handedOver);
+                }
+            });
+        }
+    }
+
+    /**
+     * Two producers at once against the idle loop: only the first to clear {@code parked} unparks it, so
+     * the second's callback must be seen by the loop's next look at its inbox. The two actors are the
+     * producers (jcstress pins at most two actors on this 2-CPU machine); the loop runs on a thread of
+     * its own, started with the state, so it is starting, going idle or parked when they hand over. The
+     * verdict is {@link RacingIdle}'s watchdog over both callbacks; the arbiter waits for the loop's run.
+     */
+    @JCStressTest
+    @Description("two callSoonThreadsafe calls racing each other to wake the idle loop: one unpark for both")
+    @Outcome(id = "woken", expect = Expect.ACCEPTABLE, desc = "both callbacks ran")
+    @Outcome(id = "lost", expect = Expect.FORBIDDEN, desc = "lost wake-up: the loop slept with work in its inbox")
+    @State
+    public static class TwoProducers {
+        final EventLoop loop = EventLoop.create();
+        final LoopFuture<String> done = loop.createFuture();
+        final CompletableFuture<String> run = new CompletableFuture<>();
+        /** Callbacks run so far; loop thread only. */
+        int ran;
+        volatile boolean firstHandedOver;
+        volatile boolean secondHandedOver;
+
+        public TwoProducers() {
+            Thread loopThread = new Thread(() -> run.complete(loop.runUntilComplete(l -> {
+                watch(l, false);
+                return done;
+            })), "stress-loop");
+            loopThread.setDaemon(true);
+            loopThread.start();
+        }
+
+        @Actor
+        public void firstProducer() {
+            loop.callSoonThreadsafe(this::ranOne);
+            firstHandedOver = true;
+        }
+
+        @Actor
+        public void secondProducer() {
+            loop.callSoonThreadsafe(this::ranOne);
+            secondHandedOver = true;
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            r.r1 = run.join(); // within about two watchdog periods: the watchdog decides "lost"
+        }
+
+        private void ranOne() {
+            if (++ran == 2) {
+                done.complete("woken");
+            }
+        }
+
+        /** Every second: if both were handed over at the previous look and not both have run, one was lost. */
+        private void watch(EventLoop l, boolean handedOverAtLastLook) {
+            l.callLater(Duration.ofSeconds(1), () -> {
+                if (handedOverAtLastLook) {
+                    done.complete("lost"); // no-op if both ran meanwhile
+                } else if (!done.isDone()) {
+                    watch(l, firstHandedOver && secondHandedOver);
                 }
             });
         }
