@@ -28,7 +28,8 @@ import org.springframework.util.MultiValueMap;
  * escapes are written out, and chars 0x80 to 0xFF are raw bytes on the wire.
  *
  * <p>{@link #documented} is the other generator: real path {@code i} of {@link #TEMPLATES} with every parameter
- * it reads set to a small valid value and nothing mutated, the request the README documents.
+ * it reads set to a small valid value and nothing mutated, the request the README documents;
+ * {@link #overBudget} is one such request that asks for more than the timeout.
  *
  * <p>{@link #askedMillis} reads a target back the way the demo reads it, for the oracle.
  *
@@ -70,6 +71,8 @@ final class BadInputs {
 
     /** The bridges' timeout, read from the system properties the web app reads too (set by failsafe). */
     static final long TIMEOUT_MS = DemoSettings.fromSystemProperties().timeout().toMillis();
+    /** How far past the timeout {@link #overBudget} asks to sleep. */
+    static final int OVER_BUDGET_MILLIS = 500;
     /** Longest wait a valid value of a time-like parameter asks for. */
     static final int MAX_ASKED_MILLIS = 10_000;
     /** Jetty's default limit of the request line and headers: a longer target is answered 414 (or 431). */
@@ -147,6 +150,16 @@ final class BadInputs {
      */
     static Request documented(long seed, int template) {
         return new BadInputs(seed).documentedRequest(seed, TEMPLATES.get(template));
+    }
+
+    /**
+     * A documented request that asks for more than the bridges' timeout: {@code /api/{mode}/sleep} for
+     * {@link #OVER_BUDGET_MILLIS} past it, a mode drawn from {@code seed}. Answered 504.
+     */
+    static Request overBudget(long seed) {
+        BadInputs draw = new BadInputs(seed);
+        String target = "/api/" + draw.pick(MODES) + "/sleep?ms=" + (TIMEOUT_MS + OVER_BUDGET_MILLIS);
+        return new Request(seed, target, "/api/{mode}/sleep", Set.of(trait(ValueKind.IN_RANGE)));
     }
 
     /** Every trait a run can exercise: the kinds of values and mutations. */
