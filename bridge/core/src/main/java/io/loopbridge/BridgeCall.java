@@ -1,6 +1,7 @@
 package io.loopbridge;
 
 import io.loopbridge.internal.CallContext;
+import io.loopbridge.internal.Checks;
 import io.loopbridge.internal.Failures;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * One call through a bridge: the body, the caller's context, the task once it exists, and the
@@ -76,19 +76,22 @@ final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
         return body.call(loop);
     }
 
-    /** A worker's run: a fresh loop on this thread, the body started with its lag recorded. */
+    /**
+     * A worker's run: a fresh loop on this thread, the body started with its lag recorded; the caller or
+     * the library timer enforces the timeout.
+     */
     @Override
     public void run() {
-        runOnFreshLoop(this, this::attach);
+        runOnFreshLoop(this, false);
     }
 
     /**
      * Runs {@code start} as the main task of a fresh loop on this thread, then cancels leftovers,
-     * closes the loop and finishes the call. {@code onStart} gets the task on the loop thread before the
-     * first iteration and must {@link #attach} it. Returns at once if the call finished while it waited
-     * to start.
+     * closes the loop and finishes the call. If {@code timed}, the loop itself expires the call
+     * {@code timeout} after it started (no timer object). Returns at once if the call finished while it
+     * waited to start.
      */
-    void runOnFreshLoop(AsyncCallable<T> start, Consumer<Task<T>> onStart) {
+    void runOnFreshLoop(AsyncCallable<T> start, boolean timed) {
         if (finished) {
             return; // timed out or cancelled while it waited for a worker
         }
@@ -98,7 +101,8 @@ final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
         T value = null;
         Throwable failure = null;
         try {
-            value = loop.run(null, start, context, onStart);
+            long deadline = timed ? System.nanoTime() + Checks.saturatedNanos(timeout) : 0L;
+            value = loop.run(null, start, context, this::attach, deadline, timed ? this::expire : null);
         } catch (Throwable t) {
             failure = t;
             Task<T> main = task;

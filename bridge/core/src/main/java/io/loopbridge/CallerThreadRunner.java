@@ -5,8 +5,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * {@link BridgeMode#PER_CALL}: {@code run} creates, runs and closes a fresh loop on the caller's own
- * thread (no thread hop; a loop timer enforces the timeout, so a callback stuck in a blocking call holds
- * the caller past it); {@code submit} runs the call on a worker, as PER_CALL_POOLED does.
+ * thread (no thread hop; the loop checks the call's deadline between iterations and parks no later than
+ * it, so a callback stuck in a blocking call holds the caller past it); {@code submit} runs the call on a worker, as PER_CALL_POOLED does.
  *
  * <p>Threads: {@link #run} on the caller's thread, which is the loop thread for the call; close() on
  * the closing thread cancels the runs in progress on their callers' threads.
@@ -35,17 +35,11 @@ final class CallerThreadRunner extends WorkerPoolRunner {
             if (bridge.isClosed()) {
                 call.cancel(new CancellationException("bridge '" + bridge.name() + "' was closed as the call started"));
             }
-            call.runOnFreshLoop(body, task -> startTimed(call, task)); // returns at once if cancelled
+            call.runOnFreshLoop(body, true); // returns at once if cancelled; the loop checks the timeout
         } finally {
             runs.release(slot, call);
         }
         return call.valueOrThrow(false);
-    }
-
-    /** Arms the call's timeout on its own loop, then attaches the task. Loop (= caller) thread. */
-    private static <T> void startTimed(BridgeCall<T> call, Task<T> task) {
-        task.loop.callLater(call.timeout, call::expire); // cleared with the loop; a no-op once the call ended
-        call.attach(task);
     }
 
     /** Cancels the runs in progress on their callers' threads (each then ends there), then the workers. */

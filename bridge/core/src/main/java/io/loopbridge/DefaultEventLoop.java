@@ -303,18 +303,28 @@ final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> T runUntilComplete(AsyncCallable<T> body) {
         Checks.notNull(body, "body");
-        return run(null, body, null, null);
+        return run(null, body, null, null, 0L, null);
     }
 
     /**
-     * {@link #runUntilComplete}, with the main task's name and context, and {@code onStart} called
-     * with the main task on the loop thread before the first iteration (to arm a timeout, say).
+     * {@link #runUntilComplete}, with the main task's name and context, {@code onStart} called with the
+     * main task on the loop thread before the first iteration, and, unless {@code onDeadline} is null,
+     * a deadline ({@link System#nanoTime()}): the loop parks no later than it and runs
+     * {@code onDeadline} once, between iterations, when it has passed and the main task is not done.
+     * A deadline costs no timer object: a per-call run's timeout is checked by the loop itself.
      */
-    <T> T run(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> onStart) {
+    <T> T run(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> onStart, long deadline,
+            Runnable onDeadline) {
         enter("runUntilComplete");
         try {
             Task<T> main = newTask(name, body, context, onStart);
+            Runnable expire = onDeadline;
             while (!main.isDone()) {
+                if (expire != null && System.nanoTime() - deadline >= 0) {
+                    expire.run(); // may complete main (a timeout cancels it): looked at again below
+                    expire = null;
+                    continue;
+                }
                 if (interrupted) {
                     main.cancel(false);
                     break;
@@ -324,7 +334,7 @@ final class DefaultEventLoop implements EventLoop {
                     throw new IllegalStateException("event loop '" + name() + "' was stopped before the body completed (task '"
                             + main.name() + "' let go; run the loop again to resume what it awaits)");
                 }
-                runOnce();
+                runOnce(expire != null, deadline);
             }
             if (interrupted) {
                 throw new AsyncExecutionException("thread '" + Thread.currentThread().getName()
@@ -396,8 +406,13 @@ final class DefaultEventLoop implements EventLoop {
 
     /** One iteration: wait if nothing is ready, then run exactly the callbacks ready at its start. */
     private void runOnce() {
+        runOnce(false, 0L);
+    }
+
+    /** {@link #runOnce()}, waiting no later than {@code until} ({@link System#nanoTime()}) if {@code bounded}. */
+    private void runOnce(boolean bounded, long until) {
         if (ready.isEmpty() && inbox.isEmpty()) {
-            awaitWork(false, 0L);
+            awaitWork(bounded, until);
         }
         drainInbox();
         if (!timers.isEmpty()) {
