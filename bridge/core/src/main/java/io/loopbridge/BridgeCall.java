@@ -88,7 +88,7 @@ final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
     /**
      * Runs {@code start} as the main task of a fresh loop on this thread, then cancels leftovers,
      * closes the loop and finishes the call. If {@code timed}, the loop itself expires the call
-     * {@code timeout} after it started (no timer object). Returns at once if the call finished while it
+     * {@code timeout} after it was admitted (no timer object; a caller-thread run starts at once). Returns at once if the call finished while it
      * waited to start.
      */
     void runOnFreshLoop(AsyncCallable<T> start, boolean timed) {
@@ -101,7 +101,7 @@ final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
         T value = null;
         Throwable failure = null;
         try {
-            long deadline = timed ? System.nanoTime() + Checks.saturatedNanos(timeout) : 0L;
+            long deadline = timed ? admittedAt + Checks.saturatedNanos(timeout) : 0L;
             value = loop.run(null, start, context, this::attach, deadline, timed ? this::expire : null);
         } catch (Throwable t) {
             failure = t;

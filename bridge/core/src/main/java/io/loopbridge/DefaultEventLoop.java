@@ -310,7 +310,7 @@ final class DefaultEventLoop implements EventLoop {
      * {@link #runUntilComplete}, with the main task's name and context, {@code onStart} called with the
      * main task on the loop thread before the first iteration, and, unless {@code onDeadline} is null,
      * a deadline ({@link System#nanoTime()}): the loop parks no later than it and runs
-     * {@code onDeadline} once, between iterations, when it has passed and the main task is not done.
+     * {@code onDeadline} once, after an iteration, when it has passed and the main task is not done.
      * A deadline costs no timer object: a per-call run's timeout is checked by the loop itself.
      */
     <T> T run(String name, AsyncCallable<T> body, CallContext context, Consumer<Task<T>> onStart, long deadline,
@@ -320,11 +320,6 @@ final class DefaultEventLoop implements EventLoop {
             Task<T> main = newTask(name, body, context, onStart);
             Runnable expire = onDeadline;
             while (!main.isDone()) {
-                if (expire != null && System.nanoTime() - deadline >= 0) {
-                    expire.run(); // may complete main (a timeout cancels it): looked at again below
-                    expire = null;
-                    continue;
-                }
                 if (interrupted) {
                     main.cancel(false);
                     break;
@@ -335,6 +330,10 @@ final class DefaultEventLoop implements EventLoop {
                             + main.name() + "' let go; run the loop again to resume what it awaits)");
                 }
                 runOnce(expire != null, deadline);
+                if (expire != null && !main.isDone() && System.nanoTime() - deadline >= 0) {
+                    expire.run(); // may complete main (a timeout cancels it): looked at again above
+                    expire = null;
+                }
             }
             if (interrupted) {
                 throw new AsyncExecutionException("thread '" + Thread.currentThread().getName()
@@ -703,7 +702,11 @@ final class DefaultEventLoop implements EventLoop {
 
     /** Unlinks a completed task; from another thread the unlinking is handed to the loop. */
     void taskDone(Task<?> task) {
-        runOnLoop(() -> unlink(task), null);
+        if (inLoopThread()) {
+            unlink(task);
+        } else {
+            dispatchCallback(() -> unlink(task), null);
+        }
     }
 
     private void unlink(Task<?> task) {

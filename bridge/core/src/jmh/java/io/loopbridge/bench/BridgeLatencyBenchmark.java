@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import kotlin.coroutines.EmptyCoroutineContext;
 import kotlinx.coroutines.BuildersKt;
@@ -109,6 +110,17 @@ public class BridgeLatencyBenchmark {
     @Benchmark
     public Integer rawSingleThreadSubmitGet(Baselines e) throws InterruptedException, ExecutionException {
         return e.single.submit(() -> ONE).get();
+    }
+
+    /**
+     * Baseline: as {@link #rawSingleThreadSubmitGet}, the caller waiting with a timeout, as a bridge's
+     * {@code run} caller must (it returns on time even if the loop is stuck): a timed park is the
+     * waiting a SHARED call cannot avoid.
+     */
+    @Benchmark
+    public Integer rawSingleThreadSubmitTimedGet(Baselines e)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return e.single.submit(() -> ONE).get(LoopBridge.DEFAULT_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Baseline (PER_CALL_POOLED's floor): {@code submit(() -> 1).get()} on a 4-thread fixed pool. */
