@@ -88,8 +88,8 @@ final class BridgeCall<T> implements Runnable, AsyncCallable<T> {
     /**
      * Runs {@code start} as the main task of a fresh loop on this thread, then cancels leftovers,
      * closes the loop and finishes the call. If {@code timed}, the loop itself expires the call
-     * {@code timeout} after it was admitted (no timer object; a caller-thread run starts at once). Returns at once if the call finished while it
-     * waited to start.
+     * {@code timeout} after it was admitted (no timer object; a caller-thread run starts at once).
+     * Returns at once if the call finished while it waited to start.
      */
     void runOnFreshLoop(AsyncCallable<T> start, boolean timed) {
         if (finished) {
