@@ -700,7 +700,10 @@ final class DefaultEventLoop implements EventLoop {
         lastTask = task;
     }
 
-    /** Unlinks a completed task; from another thread the unlinking is handed to the loop. */
+    /**
+     * Unlinks a completed task: at once on the loop thread (bookkeeping, not a callback, so no wake-up
+     * batch orders it and no closure is made); from another thread the unlinking is handed to the loop.
+     */
     void taskDone(Task<?> task) {
         if (inLoopThread()) {
             unlink(task);
