@@ -1,25 +1,30 @@
 package io.loopbridge;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * The stage {@link AsyncQueue#take} (and a waiting {@link AsyncQueue#put}) returns: its item (or granted
- * slot) becomes final only when a consumer actually gets it. It tracks the stages derived from it; once every one of them was cancelled before its callback
- * ran (a task cancelled between the hand-off and its continuation), the item goes back to the queue
- * ({@code giveBack}: the next live taker, or the head of the queue; for a put, the item comes back out). An item read directly
- * ({@code join}, {@code getNow}), a callback registered inline (a task awaiting this stage) or any
- * derived stage that completed other than by cancellation makes it final.
+ * slot) becomes final only when a consumer actually gets it. It tracks the stages derived from it on the
+ * loop thread; once every one of them was cancelled before its function ran (a task cancelled between
+ * the hand-off and its continuation), the item goes back ({@code giveBack}: to the next live taker, or
+ * the head of the queue; for a put, the item comes back out). A derived stage that completed other than
+ * by cancellation (a callback registered inline, a task awaiting this stage, included), a stage derived
+ * on another thread, or no derived stage at all (the item read directly) makes it final.
  *
  * <p>Threads: completed and decided on the loop thread; derived stages may be cancelled from any
  * thread (the decision is then handed to the loop).
  */
 final class Handoff<T> extends LoopFuture<T> {
+    /** A {@code thenCompose} derives two stages (its result and the step that runs the function). */
+    private static final int TYPICAL_DERIVED = 2;
     private final Consumer<T> giveBack;
-    /** The stages derived from this one; null until the first. Loop thread. */
-    private ArrayList<LoopFuture<?>> derived;
+    /** The stages derived from this one, in {@code [0, derivedCount)}; null until the first. Loop thread. */
+    private LoopFuture<?>[] derived;
+    private int derivedCount;
     /** True once the item is final or given back. Set on the loop thread, or by a stage derived elsewhere. */
     private volatile boolean decided;
 
@@ -33,15 +38,18 @@ final class Handoff<T> extends LoopFuture<T> {
         LoopFuture<U> dependent = super.newIncompleteFuture();
         if (loop.inLoopThread()) { // a stage derived on another thread is not tracked: the item is final for it
             if (derived == null) {
-                derived = new ArrayList<>(1);
+                derived = new LoopFuture<?>[TYPICAL_DERIVED];
+            } else if (derivedCount == derived.length) {
+                derived = Arrays.copyOf(derived, derivedCount * 2);
             }
-            derived.add(dependent);
+            derived[derivedCount++] = dependent;
         } else {
             decided = true;
         }
         return dependent;
     }
 
+    /** Each callback is followed by {@link #decide}: a cancel from another thread is then settled in time. */
     @Override
     public Executor defaultExecutor() {
         Executor callbacks = super.defaultExecutor();
@@ -51,7 +59,20 @@ final class Handoff<T> extends LoopFuture<T> {
         });
     }
 
-    /** A cancel after the hand-off (propagated from a derived stage) may leave the item unclaimed. */
+    /**
+     * Until the function of a {@code thenCompose} runs, cancelling its result cancels its step, so the
+     * step too reports that the function never ran (unless the step already ran and relayed).
+     */
+    @Override
+    void composed(LoopFuture<?> result, CompletableFuture<?> step) {
+        result.awaitInstead(this, step);
+    }
+
+    /**
+     * A cancel after the hand-off, propagated from a derived stage, may leave the item unclaimed. Every
+     * cancelled derived stage propagates here (a {@code thenCompose} result through its step), so the
+     * last one to be cancelled is the one whose {@link #decide} gives the item back.
+     */
     @Override
     boolean cancelWith(CancellationException cancellation) {
         if (super.cancelWith(cancellation)) {
@@ -73,7 +94,8 @@ final class Handoff<T> extends LoopFuture<T> {
         if (decided || derived == null || !isDone() || isCompletedExceptionally()) {
             return;
         }
-        for (LoopFuture<?> stage : derived) {
+        for (int i = 0; i < derivedCount; i++) {
+            LoopFuture<?> stage = derived[i];
             if (!stage.isDone()) {
                 return;
             }

@@ -1,6 +1,8 @@
 package io.loopbridge;
 
 import io.loopbridge.internal.Failures;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -42,6 +44,16 @@ import java.util.function.Function;
 public class LoopFuture<T> extends GuardedFuture<T> {
     /** The completions waiting for the relay running on this thread; null when none runs. */
     private static final ThreadLocal<ArrayDeque<Runnable>> RELAYS = new ThreadLocal<>();
+    private static final VarHandle AWAITED;
+
+    static {
+        try {
+            AWAITED = MethodHandles.lookup().findVarHandle(LoopFuture.class, "awaited", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final DefaultEventLoop loop;
     /**
      * What {@link #cancel} propagates to: a {@link Future}, a {@link TimerHandle}, an array of those,
@@ -317,7 +329,7 @@ public class LoopFuture<T> extends GuardedFuture<T> {
     public <U> CompletableFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
             Executor executor) {
         LoopFuture<U> result = newIncompleteFuture();
-        super.whenCompleteAsync((value, failure) -> {
+        CompletableFuture<T> step = super.whenCompleteAsync((value, failure) -> {
             if (result.isDone()) {
                 return; // cancelled meanwhile: like CompletableFuture, fn never runs
             }
@@ -337,7 +349,22 @@ public class LoopFuture<T> extends GuardedFuture<T> {
             }
             result.relayFrom(inner);
         }, executor);
+        composed(result, step);
         return result;
+    }
+
+    /**
+     * {@link #thenCompose} derived {@code result} from this future, and {@code step} runs its function. A
+     * plain loop future does nothing; a {@link Handoff} needs to know whether the function ran.
+     */
+    void composed(LoopFuture<?> result, CompletableFuture<?> step) {}
+
+    /**
+     * Makes this future await {@code instead} of {@code expected}, unless it already awaits something
+     * else (or nothing): a compare-and-set, since the thread completing what it awaits may rewire it.
+     */
+    void awaitInstead(Object expected, Object instead) {
+        AWAITED.compareAndSet(this, expected, instead);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,56 @@ class QueueCancellationTest {
 
         assertThat(got).isEmpty();
         assertThat(seen).containsExactly(true, "a");
+    }
+
+    @Test
+    void composingTakerCancelledAfterTheHandOff_leavesTheItemInTheQueue() {
+        List<String> got = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
+        try (EventLoop loop = EventLoop.create()) {
+            AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
+            List<Task<String>> tasks = new ArrayList<>();
+            inSteps(loop,
+                    l -> tasks.add(l.createTask("t1", x -> q.take().thenCompose(item -> {
+                        got.add(item);
+                        return CompletableFuture.completedStage(item);
+                    }))),
+                    l -> {
+                        q.offer("a"); // handed to t1's take
+                        tasks.get(0).cancel(false);
+                    },
+                    l -> {
+                        seen.add(tasks.get(0).isCancelled());
+                        seen.add(q.poll());
+                    });
+        }
+
+        assertThat(got).isEmpty();
+        assertThat(seen).containsExactly(true, "a");
+    }
+
+    @Test
+    void composingTakerCancelledAfterItGotTheItem_doesNotRequeueIt() {
+        List<String> got = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
+        try (EventLoop loop = EventLoop.create()) {
+            AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
+            List<Task<String>> tasks = new ArrayList<>();
+            inSteps(loop,
+                    l -> tasks.add(l.createTask("t1", x -> q.take().thenCompose(item -> {
+                        got.add(item);
+                        return l.<String>createFuture(); // still working on it when cancelled
+                    }))),
+                    l -> q.offer("a"),
+                    l -> tasks.get(0).cancel(false),
+                    l -> {
+                        seen.add(tasks.get(0).isCancelled());
+                        seen.add(q.size());
+                    });
+        }
+
+        assertThat(got).containsExactly("a");
+        assertThat(seen).containsExactly(true, 0);
     }
 
     @Test
