@@ -3,7 +3,6 @@ package io.loopbridge;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +15,8 @@ import java.util.function.Consumer;
  * on another thread, or no derived stage at all (the item read directly) makes it final.
  *
  * <p>Threads: completed and decided on the loop thread; derived stages may be cancelled from any
- * thread (the decision is then handed to the loop).
+ * thread (the decision is then handed to the loop: the item is back in the iteration after the cancel
+ * lands there, no callback per stage checks it, which kept the queue's hot path at its old cost).
  */
 final class Handoff<T> extends LoopFuture<T> {
     /** A {@code thenCompose} derives two stages (its result and the step that runs the function). */
@@ -47,16 +47,6 @@ final class Handoff<T> extends LoopFuture<T> {
             decided = true;
         }
         return dependent;
-    }
-
-    /** Each callback is followed by {@link #decide}: a cancel from another thread is then settled in time. */
-    @Override
-    public Executor defaultExecutor() {
-        Executor callbacks = super.defaultExecutor();
-        return command -> callbacks.execute(() -> {
-            command.run();
-            decide();
-        });
     }
 
     /**

@@ -2,13 +2,13 @@ package io.loopbridge;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
  * The calls in progress on their callers' threads, for a close() to find and cancel: a fixed array of
- * slots, one claimed by compare-and-set per call from a random start and cleared at its end. No lock,
+ * slots, one claimed by compare-and-set per call, searched from the slot of the caller's thread id
+ * (spread, and no random generator to seed on each new virtual thread), and cleared at its end. No lock,
  * no thread-local, no per-thread entry, so a caller on a new virtual thread per call pays two CAS
  * and pins nothing. The array has a slot per admitted call ({@code maxInFlight}) up to
  * {@link #MAX_SLOTS}; beyond that (more calls at once than slots) a call is registered in a
@@ -33,7 +33,7 @@ final class RunSlots {
     /** Puts {@code call} in a free slot and returns its index (for {@link #release}). */
     int claim(BridgeCall<?> call) {
         int n = slots.length();
-        int start = ThreadLocalRandom.current().nextInt(n);
+        int start = (int) (Thread.currentThread().getId() % n); // ids are positive
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             if (slots.get(index) == null && slots.compareAndSet(index, null, call)) {

@@ -165,6 +165,7 @@ class QueueCancellationTest {
                         canceller.start();
                         joinUninterruptibly(canceller); // the cancel is done before t1's continuation could run
                     },
+                    l -> {}, // the decision handed to the loop from the canceller lands in this iteration
                     l -> seen.add(q.poll()));
         }
 
