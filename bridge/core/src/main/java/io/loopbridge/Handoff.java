@@ -81,7 +81,7 @@ final class Handoff<T> extends LoopFuture<T> {
      * every derived stage was cancelled; waits while some are pending. Loop thread.
      */
     private void decide() {
-        if (decided || derived == null || !isDone() || isCompletedExceptionally()) {
+        if (decided || derivedCount == 0 || !isDone() || isCompletedExceptionally()) {
             return;
         }
         for (int i = 0; i < derivedCount; i++) {

@@ -355,7 +355,8 @@ public class LoopFuture<T> extends GuardedFuture<T> {
 
     /**
      * {@link #thenCompose} derived {@code result} from this future, and {@code step} runs its function. A
-     * plain loop future does nothing; a {@link Handoff} needs to know whether the function ran.
+     * plain loop future does nothing (cancelling the result already reaches it, and a compare-and-set per
+     * {@code thenCompose} would buy it nothing); a {@link Handoff} needs to know whether the function ran.
      */
     void composed(LoopFuture<?> result, CompletableFuture<?> step) {}
 

@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Contract, Loop: AsyncQueue never loses an item to a consumer cancelled between the hand-off and its
@@ -52,41 +56,26 @@ class QueueCancellationTest {
         }));
     }
 
-    @Test
-    void takerCancelledAfterTheHandOff_leavesTheItemInTheQueue() {
-        List<String> got = new ArrayList<>();
-        List<Object> seen = new ArrayList<>();
-        try (EventLoop loop = EventLoop.create()) {
-            AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
-            List<Task<String>> tasks = new ArrayList<>();
-            inSteps(loop,
-                    l -> tasks.add(taker(l, q, "t1", got)),
-                    l -> {
-                        q.offer("a"); // handed to t1's take
-                        tasks.get(0).cancel(false);
-                    },
-                    l -> {
-                        seen.add(tasks.get(0).isCancelled());
-                        seen.add(q.poll());
-                    });
-        }
-
-        assertThat(got).isEmpty();
-        assertThat(seen).containsExactly(true, "a");
+    /** The same through {@code thenCompose}, continuing with {@code rest} once it recorded the item. */
+    private static Task<String> composingTaker(EventLoop l, AsyncQueue<String> q, String name, List<String> got,
+            Function<String, CompletionStage<String>> rest) {
+        return l.createTask(name, x -> q.take().thenCompose(item -> {
+            got.add(name + "=" + item);
+            return rest.apply(item);
+        }));
     }
 
-    @Test
-    void composingTakerCancelledAfterTheHandOff_leavesTheItemInTheQueue() {
+    @ParameterizedTest(name = "composing={0}")
+    @ValueSource(booleans = {false, true})
+    void takerCancelledAfterTheHandOff_leavesTheItemInTheQueue(boolean composing) {
         List<String> got = new ArrayList<>();
         List<Object> seen = new ArrayList<>();
         try (EventLoop loop = EventLoop.create()) {
             AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
             List<Task<String>> tasks = new ArrayList<>();
             inSteps(loop,
-                    l -> tasks.add(l.createTask("t1", x -> q.take().thenCompose(item -> {
-                        got.add(item);
-                        return CompletableFuture.completedStage(item);
-                    }))),
+                    l -> tasks.add(composing ? composingTaker(l, q, "t1", got, CompletableFuture::completedStage)
+                            : taker(l, q, "t1", got)),
                     l -> {
                         q.offer("a"); // handed to t1's take
                         tasks.get(0).cancel(false);
@@ -109,10 +98,7 @@ class QueueCancellationTest {
             AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
             List<Task<String>> tasks = new ArrayList<>();
             inSteps(loop,
-                    l -> tasks.add(l.createTask("t1", x -> q.take().thenCompose(item -> {
-                        got.add(item);
-                        return l.<String>createFuture(); // still working on it when cancelled
-                    }))),
+                    l -> tasks.add(composingTaker(l, q, "t1", got, item -> l.createFuture())), // still working when cancelled
                     l -> q.offer("a"),
                     l -> tasks.get(0).cancel(false),
                     l -> {
@@ -121,7 +107,7 @@ class QueueCancellationTest {
                     });
         }
 
-        assertThat(got).containsExactly("a");
+        assertThat(got).containsExactly("t1=a");
         assertThat(seen).containsExactly(true, 0);
     }
 
