@@ -1,5 +1,7 @@
 package io.loopbridge;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +23,31 @@ import java.util.function.Consumer;
 final class Handoff<T> extends LoopFuture<T> {
     /** A {@code thenCompose} derives two stages (its result and the step that runs the function). */
     private static final int TYPICAL_DERIVED = 2;
-    private final Consumer<T> giveBack;
-    /** The stages derived from this one, in {@code [0, derivedCount)}; null until the first. Loop thread. */
-    private LoopFuture<?>[] derived;
+    private static final VarHandle GIVE_BACK;
+
+    static {
+        try {
+            GIVE_BACK = MethodHandles.lookup().findVarHandle(Handoff.class, "giveBack", Consumer.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Where the item goes if no consumer gets it; null once the item is final or given back. Written
+     * plainly by the constructor (a volatile write there would fence every take), then read and cleared
+     * through {@link #GIVE_BACK} as a volatile: on the loop thread, or by a stage derived elsewhere.
+     */
+    private Consumer<T> giveBack;
+    /**
+     * The stages derived from this one, {@code derivedCount} of them, on the loop thread: the first two
+     * in fields, further ones in {@code more}. A hand-off then costs 16 bytes more than a plain loop
+     * future, and no array in the usual case of one {@code thenCompose}.
+     */
+    private LoopFuture<?> first;
+    private LoopFuture<?> second;
+    private LoopFuture<?>[] more;
     private int derivedCount;
-    /** True once the item is final or given back. Set on the loop thread, or by a stage derived elsewhere. */
-    private volatile boolean decided;
 
     Handoff(DefaultEventLoop loop, Consumer<T> giveBack) {
         super(loop);
@@ -36,16 +57,24 @@ final class Handoff<T> extends LoopFuture<T> {
     @Override
     public <U> LoopFuture<U> newIncompleteFuture() {
         LoopFuture<U> dependent = super.newIncompleteFuture();
-        if (loop.inLoopThread()) { // a stage derived on another thread is not tracked: the item is final for it
-            if (derived == null) {
-                derived = new LoopFuture<?>[TYPICAL_DERIVED];
-            } else if (derivedCount == derived.length) {
-                derived = Arrays.copyOf(derived, derivedCount * 2);
-            }
-            derived[derivedCount++] = dependent;
-        } else {
-            decided = true;
+        if (!loop.inLoopThread()) { // a stage derived on another thread is not tracked: the item is final for it
+            GIVE_BACK.setVolatile(this, null);
+            return dependent;
         }
+        if (derivedCount == 0) {
+            first = dependent;
+        } else if (derivedCount == 1) {
+            second = dependent;
+        } else {
+            int at = derivedCount - TYPICAL_DERIVED;
+            if (more == null) {
+                more = new LoopFuture<?>[TYPICAL_DERIVED];
+            } else if (at == more.length) {
+                more = Arrays.copyOf(more, at * 2);
+            }
+            more[at] = dependent;
+        }
+        derivedCount++;
         return dependent;
     }
 
@@ -81,20 +110,22 @@ final class Handoff<T> extends LoopFuture<T> {
      * every derived stage was cancelled; waits while some are pending. Loop thread.
      */
     private void decide() {
-        if (decided || derivedCount == 0 || !isDone() || isCompletedExceptionally()) {
+        @SuppressWarnings("unchecked")
+        Consumer<T> to = (Consumer<T>) GIVE_BACK.getVolatile(this);
+        if (to == null || derivedCount == 0 || !isDone() || isCompletedExceptionally()) {
             return;
         }
         for (int i = 0; i < derivedCount; i++) {
-            LoopFuture<?> stage = derived[i];
+            LoopFuture<?> stage = i == 0 ? first : i == 1 ? second : more[i - TYPICAL_DERIVED];
             if (!stage.isDone()) {
                 return;
             }
             if (!stage.isCancelled()) {
-                decided = true;
+                GIVE_BACK.setVolatile(this, null);
                 return;
             }
         }
-        decided = true;
-        giveBack.accept(resultNow());
+        GIVE_BACK.setVolatile(this, null);
+        to.accept(resultNow());
     }
 }

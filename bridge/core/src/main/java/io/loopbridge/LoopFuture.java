@@ -42,8 +42,10 @@ import java.util.function.Function;
  * @param <T> the value type
  */
 public class LoopFuture<T> extends GuardedFuture<T> {
-    /** The completions waiting for the relay running on this thread; null when none runs. */
-    private static final ThreadLocal<ArrayDeque<Runnable>> RELAYS = new ThreadLocal<>();
+    /** The completions waiting for the relay running on this thread (see {@link #relayed}); null when none runs. */
+    private static final ThreadLocal<ArrayDeque<Object>> RELAYS = new ThreadLocal<>();
+    /** Stands for a null value or failure in the deque of {@link #RELAYS}, which takes no nulls. */
+    private static final Object NONE = new Object();
     private static final VarHandle AWAITED;
 
     static {
@@ -370,7 +372,7 @@ public class LoopFuture<T> extends GuardedFuture<T> {
 
     /**
      * Completes this future with {@code stage}'s outcome, and awaits {@code stage} meanwhile. The
-     * completion runs on the thread that completes {@code stage}, through {@link #relay}.
+     * completion runs on the thread that completes {@code stage}, through {@link #relayed}.
      */
     void relayFrom(CompletionStage<? extends T> stage) {
         awaited = LoopOps.futureOf(stage);
@@ -378,39 +380,49 @@ public class LoopFuture<T> extends GuardedFuture<T> {
             cancelAwaited(awaited);
             return;
         }
-        LoopOps.whenDone(stage, (v, e) -> relay(() -> {
-            awaited = null;
-            if (e == null) {
-                complete(v);
-            } else {
-                completeExceptionally(Failures.wrap(e));
-            }
-        }));
+        LoopOps.whenDone(stage, this::relayed);
     }
 
     /**
-     * Runs {@code completion} now or, when a relay is already running on this thread, right after it
-     * (a trampoline). The innermost of N nested {@code thenCompose} stages then completes the N outer
-     * ones one after the other, not each inside the previous one's completion: N frames deep, a
-     * recursive async loop of a few thousand steps overflowed the stack, CompletableFuture swallowed
-     * the StackOverflowError, and the outer stages stayed pending for ever.
+     * Completes this future with a relayed outcome now or, when a relay is already running on this
+     * thread, right after it (a trampoline). The innermost of N nested {@code thenCompose} stages then
+     * completes the N outer ones one after the other, not each inside the previous one's completion: N
+     * frames deep, a recursive async loop of a few thousand steps overflowed the stack,
+     * CompletableFuture swallowed the StackOverflowError, and the outer stages stayed pending for ever.
+     * A deferred completion is three entries of the deque (future, value, failure), not an object.
      */
-    private static void relay(Runnable completion) {
-        ArrayDeque<Runnable> later = RELAYS.get();
+    private void relayed(T value, Throwable failure) {
+        ArrayDeque<Object> later = RELAYS.get();
         if (later != null) {
-            later.add(completion);
+            later.add(this);
+            later.add(value == null ? NONE : value);
+            later.add(failure == null ? NONE : failure);
             return;
         }
         later = new ArrayDeque<>();
         RELAYS.set(later);
         try {
-            for (Runnable next = completion; next != null; next = later.poll()) {
-                next.run();
+            settle(value, failure);
+            while (!later.isEmpty()) {
+                @SuppressWarnings("unchecked")
+                LoopFuture<Object> next = (LoopFuture<Object>) later.poll();
+                Object v = later.poll();
+                Object e = later.poll();
+                next.settle(v == NONE ? null : v, e == NONE ? null : (Throwable) e);
             }
         } finally {
             // null, not remove(): the next relay's get() then finds the entry instead of inserting one;
             // no object of this library stays on a container thread either way
             RELAYS.set(null);
+        }
+    }
+
+    private void settle(T value, Throwable failure) {
+        awaited = null;
+        if (failure == null) {
+            complete(value);
+        } else {
+            completeExceptionally(Failures.wrap(failure));
         }
     }
 

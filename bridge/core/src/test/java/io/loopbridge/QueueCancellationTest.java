@@ -111,6 +111,52 @@ class QueueCancellationTest {
         assertThat(seen).containsExactly(true, 0);
     }
 
+    /** More continuations of one take than a hand-off keeps in fields, and than its first overflow array holds. */
+    private static final int CONTINUATIONS = 5;
+
+    @ParameterizedTest(name = "last continuation outside the cancelled task={0}")
+    @ValueSource(booleans = {false, true})
+    void takeWithSeveralContinuations_isGivenBackOnlyIfEveryOneWasCancelled(boolean lastOutside) {
+        List<String> got = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
+        try (EventLoop loop = EventLoop.create()) {
+            AsyncQueue<String> q = new AsyncQueue<>(loop, 4);
+            List<Task<?>> tasks = new ArrayList<>();
+            inSteps(loop,
+                    l -> tasks.add(l.createTask("t1", x -> {
+                        LoopFuture<String> take = q.take();
+                        List<CompletionStage<String>> continuations = new ArrayList<>();
+                        for (int i = 1; i <= CONTINUATIONS; i++) {
+                            String name = "c" + i;
+                            continuations.add(take.thenApply(item -> {
+                                got.add(name + "=" + item);
+                                return item;
+                            }));
+                        }
+                        if (lastOutside) {
+                            continuations.remove(CONTINUATIONS - 1); // derived, but not awaited by the task
+                        }
+                        return l.gather(continuations);
+                    })),
+                    l -> {
+                        q.offer("a"); // handed to t1's take
+                        tasks.get(0).cancel(false);
+                    },
+                    l -> {
+                        seen.add(tasks.get(0).isCancelled());
+                        seen.add(q.size());
+                    });
+        }
+
+        if (lastOutside) {
+            assertThat(got).containsExactly("c" + CONTINUATIONS + "=a");
+            assertThat(seen).containsExactly(true, 0);
+        } else {
+            assertThat(got).isEmpty();
+            assertThat(seen).containsExactly(true, 1);
+        }
+    }
+
     @Test
     void takerCancelledWhileOthersWait_itemGoesToTheNextLiveTaker() {
         List<String> got = new ArrayList<>();
