@@ -86,7 +86,7 @@ public class LoopFuture<T> extends GuardedFuture<T> {
     public <U> LoopFuture<U> newIncompleteFuture() {
         observe(); // every composition method derives its stage here
         LoopFuture<U> dependent = new LoopFuture<>(loop);
-        dependent.awaited = this;
+        dependent.awaitWhileUnshared(this);
         return dependent;
     }
 
@@ -361,6 +361,15 @@ public class LoopFuture<T> extends GuardedFuture<T> {
      * {@code thenCompose} would buy it nothing); a {@link Handoff} needs to know whether the function ran.
      */
     void composed(LoopFuture<?> result, CompletableFuture<?> step) {}
+
+    /**
+     * Sets what this future awaits while no other thread can reach it yet (just made, not handed out):
+     * a release store, not a volatile one, so deriving a stage pays no fence. Whatever later hands the
+     * future to another thread publishes the store with it.
+     */
+    void awaitWhileUnshared(Object what) {
+        AWAITED.setRelease(this, what);
+    }
 
     /**
      * Makes this future await {@code instead} of {@code expected}, unless it already awaits something
